@@ -1,0 +1,361 @@
+"""A fake Loket (OAuth server + API v2) behind ``responses`` callbacks.
+
+It answers like the official OpenAPI document says — paging envelope,
+``messages`` errors, rotating refresh tokens — and it *checks* each request:
+the route must be one of ``resources.ALL``, the ``Accept`` header must carry
+that resource's version, the bearer token must be live, ``pageSize`` at most
+250. A request that breaks a rule gets an error, so a test cannot pass on a
+wrong request. Faults (429, 5xx, timeouts, 401) can be queued per route.
+"""
+
+import copy
+import itertools
+import json
+import re
+import secrets
+from collections import Counter, deque
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from .. import resources as R
+from ..environments import LoketEnvironment
+from .dutch_data import generate_employer_data
+
+API_URL = "https://api.loket.test/v2"
+OAUTH_URL = "https://oauth.loket.test"
+MAX_PAGE_SIZE = 250
+
+
+def _route_regex(resource):
+    pattern = re.sub(r"\\{(year)\\}", r"(?P<\1>\\d{4})", re.escape(resource.path))
+    pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", pattern)
+    return re.compile(pattern + "$")
+
+
+ROUTES = [(resource, _route_regex(resource)) for resource in R.ALL]
+
+
+def _json(status, body, headers=None):
+    return status, dict({"Content-Type": "application/json"}, **(headers or {})), json.dumps(body)
+
+
+def _messages(status, description, code=0, type_="BrokenBusinessRule", id_=None):
+    return _json(
+        status, {"messages": [{"code": code, "type": type_, "description": description, "id": id_, "properties": []}]}
+    )
+
+
+class FakeLoket:
+    def __init__(self, n_employees=10, seed=1, year=None, api_url=API_URL, oauth_url=OAUTH_URL, **data_options):
+        self.environment = LoketEnvironment.custom(api_url, oauth_url)
+        self.data = generate_employer_data(n_employees, seed=seed, year=year, **data_options)
+        self.client_id = "odoo-test-client"
+        self.client_secret = "s3cret-" + secrets.token_hex(8)
+        self.codes = {}  # authorization code -> redirect_uri
+        self.refresh_tokens = set()  # the live ones
+        self.access_tokens = set()
+        self.spent_refresh_tokens = []
+        self.requests = []  # (method, path, query) of every API request
+        self.token_requests = []  # grant types asked
+        self.events = []  # ("token", grant) and ("api", method, path) in arrival order
+        self.faults = {}  # route key -> deque of fault specs
+        self.payroll_period_data = []  # items accepted by the collective PATCH
+        self.version_numbers = {e["id"]: 1 for e in self.data["employments"]}
+        self._counter = itertools.count(1)
+
+    # -- set-up helpers for tests -------------------------------------------------
+
+    @property
+    def employer_id(self):
+        return self.data["employer"]["id"]
+
+    @property
+    def administration_id(self):
+        return self.data["administration"]["id"]
+
+    def issue_code(self, redirect_uri="http://localhost/loket/oauth/callback"):
+        code = f"code-{next(self._counter)}-{secrets.token_hex(4)}"
+        self.codes[code] = redirect_uri
+        return code
+
+    def issue_refresh_token(self):
+        token = f"rt-{next(self._counter)}-{secrets.token_hex(8)}"
+        self.refresh_tokens.add(token)
+        return token
+
+    def expire_access_tokens(self):
+        """Loket forgets every access token (they answer 401 from now on)."""
+        self.access_tokens.clear()
+
+    def revoke_refresh_tokens(self):
+        self.refresh_tokens.clear()
+
+    def fail(self, key, status=None, times=1, headers=None, body=None, exception=None):
+        """Queue ``times`` faults on the route ``key`` (a resource path template or 'token')."""
+        queue = self.faults.setdefault(key, deque())
+        for _ in range(times):
+            queue.append({"status": status, "headers": headers, "body": body, "exception": exception})
+
+    def change_employee(self, number, **changes):
+        """Edit an employee's data (dotted keys, e.g. ``address.city``) and bump its employments' versions."""
+        employee = self.employee(number)
+        for dotted, value in changes.items():
+            target = employee
+            *parents, leaf = dotted.split(".")
+            for part in parents:
+                target = target[part]
+            target[leaf] = value
+        for employment in self.data["employments"]:
+            if employment["employee"]["id"] == employee["id"]:
+                self.version_numbers[employment["id"]] += 1
+        return employee
+
+    def employee(self, number):
+        return next(e for e in self.data["employees"] if e["employeeNumber"] == number)
+
+    def employments_of(self, number):
+        return [e for e in self.data["employments"] if e["employee"]["employeeNumber"] == number]
+
+    def requests_to(self, path_template):
+        regex = _route_regex(R.Resource("GET", path_template, ""))
+        return [r for r in self.requests if regex.match(r[1])]
+
+    def request_counts(self):
+        return Counter(path for _, path, _ in self.requests)
+
+    # -- wiring ---------------------------------------------------------------------
+
+    def install(self, rsps):
+        """Register the callbacks on a ``responses.RequestsMock``."""
+        api = re.compile(re.escape(self.environment.api_url) + r"/.*")
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            rsps.add_callback(method, api, callback=self._api)
+        rsps.add_callback("POST", self.environment.token_url, callback=self._token)
+        return rsps
+
+    def _fault(self, key):
+        queue = self.faults.get(key)
+        if not queue:
+            return None
+        fault = queue.popleft()
+        if fault["exception"] is not None:
+            raise fault["exception"]
+        return _json(fault["status"], fault["body"] or {"messages": []}, fault["headers"])
+
+    # -- OAuth server ----------------------------------------------------------------
+
+    def _token(self, request):
+        form = {k: v[0] for k, v in parse_qs(request.body or "").items()}
+        self.token_requests.append(form.get("grant_type"))
+        self.events.append(("token", form.get("grant_type")))
+        fault = self._fault("token")
+        if fault:
+            return fault
+        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            return _json(401, {"error": "invalid_client"})
+        grant = form.get("grant_type")
+        if grant == "authorization_code":
+            if self.codes.pop(form.get("code"), None) != form.get("redirect_uri"):
+                return _json(400, {"error": "invalid_grant", "error_description": "Unknown or used code"})
+        elif grant == "refresh_token":
+            token = form.get("refresh_token")
+            if token not in self.refresh_tokens:
+                return _json(400, {"error": "invalid_grant", "error_description": "Invalid refresh token"})
+            self.refresh_tokens.discard(token)  # rotation: the old one dies now
+            self.spent_refresh_tokens.append(token)
+        else:
+            return _json(400, {"error": "unsupported_grant_type"})
+        access = f"at-{next(self._counter)}-{secrets.token_hex(8)}"
+        self.access_tokens.add(access)
+        body = {
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": 3599,
+            "refresh_token": self.issue_refresh_token(),
+            "two_factor_state": "None",
+        }
+        return _json(200, body)
+
+    # -- API ---------------------------------------------------------------------------
+
+    def _api(self, request):
+        url = urlsplit(request.url)
+        path = url.path[len(urlsplit(self.environment.api_url).path) :]
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        self.requests.append((request.method, path, query))
+        self.events.append(("api", request.method, path))
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in self.access_tokens:
+            return _json(401, {"message": "Authorization has been denied for this request."})
+        for resource, regex in ROUTES:
+            match = regex.match(path)
+            if match and resource.method == request.method:
+                break
+        else:
+            return 404, {}, ""
+        if request.headers.get("Accept") != resource.media_type:
+            return _messages(400, f"Unsupported Accept header {request.headers.get('Accept')!r}", code=406)
+        if request.method in ("PATCH", "POST", "PUT") and request.headers.get("Content-Type") != resource.media_type:
+            return _messages(400, "Unsupported Content-Type", code=415)
+        fault = self._fault(resource.path)
+        if fault:
+            return fault
+        handler = getattr(self, "_" + resource.path.strip("/").replace("/", "_").replace("{", "").replace("}", ""))
+        if not resource.collection:
+            return handler(request, **match.groupdict())
+        if not resource.paged and ({"pageSize", "pageNumber"} & set(query)):
+            return _messages(400, "This resource takes no paging parameters")
+        try:
+            size = int(query.get("pageSize", MAX_PAGE_SIZE))
+            page = int(query.get("pageNumber", 1))
+        except ValueError:
+            return _messages(400, "pageSize and pageNumber must be numbers")
+        if not 0 < size <= MAX_PAGE_SIZE or page < 1:
+            return _messages(400, f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
+        rows = handler(request, **match.groupdict())
+        if isinstance(rows, tuple):  # an error answer
+            return rows
+        if not resource.paged:  # the whole list in one envelope
+            size = max(1, len(rows))
+        rows = self._filter(rows, query.get("filter"))
+        total_pages = max(1, -(-len(rows) // size))
+        body = {
+            "totalSize": len(rows),
+            "pageSize": size,
+            "totalPages": total_pages,
+            "currentPage": page,
+            "version": {"obsoleteDate": None, "resourceVersion": resource.version},
+            "messages": [],
+            "_embedded": copy.deepcopy(rows[(page - 1) * size : page * size]),
+        }
+        return _json(200, body)
+
+    @staticmethod
+    def _filter(rows, expression):
+        """Loket's ``filter``: ``field eq value`` clauses joined by ``and`` (dotted fields)."""
+        if not expression:
+            return rows
+        for clause in re.split(r"\s+and\s+", expression, flags=re.I):
+            field, op, raw = clause.split(None, 2)
+            value = raw.strip("'")
+            if op.lower() != "eq":
+                raise ValueError(f"FakeLoket supports only eq filters, not {op}")
+
+            def get(row, dotted=field):
+                for part in dotted.split("."):
+                    row = (row or {}).get(part)
+                return row
+
+            rows = [r for r in rows if str(get(r)).lower() == value.lower()]
+        return rows
+
+    def _check_employer(self, employer_id):
+        return employer_id == self.employer_id
+
+    def _providers_employers(self, request):
+        return [self.data["employer"]]
+
+    def _providers_employers_employerId_payrolladministrations(self, request, employerId):
+        return [self.data["administration"]] if self._check_employer(employerId) else _json(404, {})
+
+    def _providers_employers_employerId_departments(self, request, employerId):
+        return self.data["departments"] if self._check_employer(employerId) else _json(404, {})
+
+    def _providers_employers_employerId_distributionunits(self, request, employerId):
+        return self.data["distribution_units"] if self._check_employer(employerId) else _json(404, {})
+
+    def _providers_employers_employerId_employees(self, request, employerId):
+        return self.data["employees"] if self._check_employer(employerId) else _json(404, {})
+
+    def _providers_employers_employerId_employees_employments(self, request, employerId):
+        return self.data["employments"] if self._check_employer(employerId) else _json(404, {})
+
+    def _providers_employers_employerId_employees_employments_lastmodifiedversionnumbers(self, request, employerId):
+        return [{"id": k, "lastModifiedVersionNumber": v} for k, v in self.version_numbers.items()]
+
+    def _providers_employers_employees_employments_employmentId_organizationalentities(self, request, employmentId):
+        return [
+            r["organizationalEntity"] for r in self.data["organizational_entities"] if r["employmentId"] == employmentId
+        ]
+
+    def _providers_employers_employees_employments_employmentId_workinghours(self, request, employmentId):
+        return [r["workingHours"] for r in self.data["working_hours"] if r["employmentId"] == employmentId]
+
+    def _providers_employers_employerId_actualorganizationalentities(self, request, employerId):
+        return self.data["organizational_entities"]
+
+    def _providers_employers_employerId_actualworkinghours(self, request, employerId):
+        return self.data["working_hours"]
+
+    def _providers_employers_payrolladministrations_payrollAdministrationId_payrollcomponents_year_year(
+        self, request, payrollAdministrationId, year
+    ):
+        if payrollAdministrationId != self.administration_id:
+            return _json(404, {})
+        return self.data["payroll_components"]
+
+    def _providers_employers_payrolladministrations_payrollAdministrationId_payrollperiods(
+        self, request, payrollAdministrationId
+    ):
+        if payrollAdministrationId != self.administration_id:
+            return _json(404, {})
+        return self.data["payroll_periods"]
+
+    def _providers_employers_employees_employments_employmentId_payrollperioddata_defaults(self, request, employmentId):
+        body = {
+            "version": {"obsoleteDate": None, "resourceVersion": "2018-01-01"},
+            "messages": [],
+            "content": {
+                "payrollPeriod": None,
+                "shift": {"shiftNumber": 1},
+                "payslipType": {"key": 2},
+                "payslipText": None,
+                "distributionUnit": None,
+                "costCenter": None,
+                "costUnit": None,
+                "payrollComponents": [],
+            },
+        }
+        return _json(200, body)
+
+    def _providers_employers_employerId_payrollperioddata(self, request, employerId):
+        if not self._check_employer(employerId):
+            return _json(404, {})
+        items = json.loads(request.body)
+        known_employments = {e["id"] for e in self.data["employments"]}
+        known_components = {c["key"] for c in self.data["payroll_components"]}
+        messages, accepted = [], 0
+        for item in items:
+            employment = item.get("employmentId")
+            keys = {pc["payrollComponent"]["key"] for pc in item.get("payrollComponents", [])}
+            if employment not in known_employments:
+                messages.append(
+                    {
+                        "code": 1,
+                        "type": "BrokenBusinessRule",
+                        "description": "Employment not found",
+                        "id": employment,
+                        "properties": [],
+                    }
+                )
+            elif keys - known_components:
+                messages.append(
+                    {
+                        "code": 2,
+                        "type": "BrokenBusinessRule",
+                        "description": f"Unknown payroll component {sorted(keys - known_components)}",
+                        "id": employment,
+                        "properties": [],
+                    }
+                )
+            else:
+                accepted += 1
+                self.payroll_period_data.append(item)
+        status = 200 if accepted else 400
+        return _json(status, {"version": {"obsoleteDate": None, "resourceVersion": "2018-01-01"}, "messages": messages})
+
+
+def connection_error():
+    """An exception as ``requests`` raises it when Loket cannot be reached."""
+    return requests.ConnectionError("Connection refused")

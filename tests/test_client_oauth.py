@@ -1,0 +1,128 @@
+import threading
+
+import pytest
+from conftest import make_client
+
+from loket import LoketAuthError, LoketInvalidGrantError, LoketOAuth
+from loket.transport import Transport
+
+
+def test_authorize_url_carries_state_and_redirect(fake):
+    oauth = LoketOAuth(fake.environment, fake.client_id, fake.client_secret)
+    url = oauth.authorize_url("https://odoo.example.nl/loket/oauth/callback", state="abc123")
+    assert url.startswith(fake.environment.oauth_url + "/authorize?")
+    assert "state=abc123" in url
+    assert "response_type=code" in url
+    assert "redirect_uri=https%3A%2F%2Fodoo.example.nl%2Floket%2Foauth%2Fcallback" in url
+    assert fake.client_secret not in url
+
+
+def test_code_exchange_hands_the_refresh_token_to_the_callback(fake, recorder):
+    oauth = LoketOAuth(
+        fake.environment, fake.client_id, fake.client_secret, on_refresh_token=recorder.store_refresh_token
+    )
+    code = fake.issue_code("https://odoo/cb")
+    tokens = oauth.exchange_code(code, "https://odoo/cb")
+    assert recorder.events == [("stored", tokens.refresh_token)]
+    assert tokens.refresh_token in fake.refresh_tokens
+    with pytest.raises(LoketInvalidGrantError):  # a code is single use
+        oauth.exchange_code(code, "https://odoo/cb")
+
+
+def test_refresh_rotation_is_persisted_before_the_new_token_is_used(fake, recorder):
+    first_refresh = fake.issue_refresh_token()
+    client = make_client(fake, recorder, refresh_token=first_refresh)
+
+    client.oauth._on_refresh_token = lambda token: fake.events.append(("stored", token))
+    list(client.employers())
+    assert first_refresh in fake.spent_refresh_tokens
+    stored = [e[1] for e in fake.events if e[0] == "stored"]
+    assert len(stored) == 1 and stored[0] in fake.refresh_tokens
+    # Loket saw the API request only after the new refresh token had been stored.
+    assert [e[0] for e in fake.events] == ["token", "stored", "api"]
+    stored = stored[0]
+
+    # A second refresh spends the stored token, never the dead one.
+    fake.expire_access_tokens()
+    list(client.employers())
+    assert fake.spent_refresh_tokens == [first_refresh, stored]
+
+
+def test_access_token_is_cached(fake, client):
+    list(client.employers())
+    list(client.departments(fake.employer_id))
+    assert fake.token_requests == ["refresh_token"]
+
+
+def test_access_token_renewed_shortly_before_expiry(fake, recorder):
+    now = [1000.0]
+    transport = Transport(sleep=recorder.sleep)
+    oauth = LoketOAuth(
+        fake.environment,
+        fake.client_id,
+        fake.client_secret,
+        refresh_token=fake.issue_refresh_token(),
+        on_refresh_token=recorder.store_refresh_token,
+        transport=transport,
+        clock=lambda: now[0],
+    )
+    first = oauth.access_token()
+    now[0] += 3550  # 49 s left of 3599: inside the safety margin
+    assert oauth.access_token() != first
+    assert fake.token_requests == ["refresh_token", "refresh_token"]
+
+
+def test_401_refreshes_once_and_retries_once(fake, client):
+    list(client.employers())
+    fake.expire_access_tokens()
+    assert [e["id"] for e in client.employers()] == [fake.employer_id]
+    assert fake.token_requests == ["refresh_token", "refresh_token"]
+    assert len(fake.requests) == 3  # ok, 401, retried ok
+
+
+def test_second_401_is_not_retried_again(fake, client):
+    list(client.employers())
+    fake.fail("/providers/employers", status=401, times=2, body={"message": "Authorization has been denied"})
+    with pytest.raises(LoketAuthError) as err:
+        list(client.employers())
+    assert "Authorization has been denied" in str(err.value)
+    assert len(fake.requests) == 3
+
+
+def test_invalid_grant_raises_a_typed_error(fake, recorder):
+    client = make_client(fake, recorder, refresh_token="rt-revoked-long-ago")
+    with pytest.raises(LoketInvalidGrantError) as err:
+        list(client.employers())
+    assert "Invalid refresh token" in str(err.value)
+    assert "rt-revoked-long-ago" not in str(err.value)
+    assert fake.requests == []
+
+
+def test_wrong_client_secret_is_an_auth_error(fake, recorder):
+    oauth = LoketOAuth(fake.environment, fake.client_id, "wrong-secret", refresh_token=fake.issue_refresh_token())
+    with pytest.raises(LoketAuthError) as err:
+        oauth.access_token()
+    assert not isinstance(err.value, LoketInvalidGrantError)
+    assert "wrong-secret" not in str(err.value)
+
+
+def test_concurrent_callers_refresh_only_once(fake, recorder):
+    client = make_client(fake, recorder)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def work():
+        barrier.wait()
+        try:
+            list(client.employers())
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert fake.token_requests == ["refresh_token"]
+    assert len(recorder.events) == 1
