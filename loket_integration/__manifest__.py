@@ -10,6 +10,10 @@
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/loket_security.xml",
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+        "views/loket_integration_views.xml",
+        "views/timesheet_views.xml",
     ],
     "installable": True,
     "application": False,

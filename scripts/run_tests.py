@@ -77,6 +77,8 @@ def run_odoo_tests():
     print("== Odoo tests (loket_integration/tests, real Odoo + PostgreSQL) ==", flush=True)
     db = f"loket_test_{os.getpid()}_{int(time.time())}"
     log_path = os.path.join(ROOT, ".odoo-test.log")
+    if os.path.exists(log_path):
+        os.remove(log_path)  # Odoo appends to its logfile
     cmd = [
         sys.executable, "-m", "odoo",
         "--database", db,

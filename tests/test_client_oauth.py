@@ -126,3 +126,28 @@ def test_concurrent_callers_refresh_only_once(fake, recorder):
     assert errors == []
     assert fake.token_requests == ["refresh_token"]
     assert len(recorder.events) == 1
+
+
+def test_refresh_guard_supplies_the_token_another_process_stored(fake, recorder):
+    """A second worker rotated the token: the guard's durable copy wins over the cached one."""
+    import contextlib
+
+    durable = {"token": fake.issue_refresh_token(), "locked": 0}
+
+    @contextlib.contextmanager
+    def guard():
+        durable["locked"] += 1
+        yield durable["token"]
+
+    oauth = LoketOAuth(
+        fake.environment,
+        fake.client_id,
+        fake.client_secret,
+        refresh_token="rt-stale-cached-copy",
+        on_refresh_token=lambda token: durable.update(token=token),
+        refresh_guard=guard,
+    )
+    oauth.access_token()
+    assert durable["locked"] == 1
+    assert durable["token"] in fake.refresh_tokens
+    assert "rt-stale-cached-copy" not in fake.spent_refresh_tokens

@@ -7,6 +7,7 @@ access token is used, and refreshes are serialised by a lock so that two
 threads never spend the same refresh token.
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -42,6 +43,7 @@ class LoketOAuth:
         transport=None,
         clock=time.monotonic,
         scope="all",
+        refresh_guard=None,
     ):
         self.environment = environment
         self.client_id = client_id
@@ -54,6 +56,9 @@ class LoketOAuth:
         self._access_token = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
+        # Serialises refreshes across processes: a context manager factory that
+        # yields the durably stored refresh token (or None) while holding a lock.
+        self._refresh_guard = refresh_guard or (lambda: contextlib.nullcontext(None))
 
     def __repr__(self):
         return f"LoketOAuth({self.environment.name}, client_id={self.client_id!r})"
@@ -99,9 +104,12 @@ class LoketOAuth:
             current = self._access_token
             if current and current != stale_access_token and self.clock() < self._expires_at - EXPIRY_MARGIN:
                 return current
-            if not self._refresh_token:
-                raise LoketInvalidGrantError("No Loket refresh token: connect the integration first")
-            return self._grant({"grant_type": "refresh_token", "refresh_token": self._refresh_token}).access_token
+            with self._refresh_guard() as stored:
+                if stored:  # another process may have rotated it meanwhile
+                    self._refresh_token = stored
+                if not self._refresh_token:
+                    raise LoketInvalidGrantError("No Loket refresh token: connect the integration first")
+                return self._grant({"grant_type": "refresh_token", "refresh_token": self._refresh_token}).access_token
 
     def forget(self):
         """Drop every token held in memory (disconnect)."""

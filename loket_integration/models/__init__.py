@@ -1,0 +1,15 @@
+from . import (
+    account_analytic_line,
+    loket_administration_option,
+    loket_component_mapping,
+    loket_cost_center,
+    loket_distribution_unit,
+    loket_hour_code,
+    loket_integration,
+    loket_oauth_state,
+    loket_payroll_component,
+    loket_token,
+    loket_wage_component,
+    project,
+    res_config_settings,
+)

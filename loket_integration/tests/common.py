@@ -16,19 +16,17 @@ from odoo.tests import common
 from ..loket.testing import FakeLoket
 
 
-class LoketCase(common.TransactionCase):
+class LoketMockMixin:
     n_employees = 8
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
-        if cls._loket_mock_active:
+        if getattr(cls, "_loket_mock_active", False):
             return common._super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._loket_mock_active = False
+    def _start_loket_mock(cls):
         cls.fake = FakeLoket(n_employees=cls.n_employees)
         cls.rsps = responses.RequestsMock(assert_all_requests_are_fired=False)
         cls.fake.install(cls.rsps)
@@ -41,3 +39,53 @@ class LoketCase(common.TransactionCase):
         cls._loket_mock_active = False
         cls.rsps.stop()
         cls.rsps.reset()
+
+    def setUp(self):
+        super().setUp()
+        self.fake.reset_logs()
+        self.fake.faults.clear()
+
+    @classmethod
+    def _setup_loket_integration(cls):
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("loket_integration.client_id", cls.fake.client_id)
+        params.set_param("loket_integration.client_secret", cls.fake.client_secret)
+        cls.integration = cls.env["loket.integration"].create(
+            {
+                "name": "Krakeling",
+                "environment": "custom",
+                "api_url": cls.fake.environment.api_url,
+                "oauth_url": cls.fake.environment.oauth_url,
+            }
+        )
+
+    @classmethod
+    def _connect(cls, integration=None):
+        """What the OAuth callback does, with a code the fake issued."""
+        integration = integration or cls.integration
+        code = cls.fake.issue_code(integration._loket_redirect_uri())
+        integration._loket_exchange_code(code)
+        option = cls.env["loket.administration.option"].search([("integration_id", "=", integration.id)], limit=1)
+        integration.administration_option_id = option
+        return integration
+
+
+class LoketCase(LoketMockMixin, common.TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Rotated refresh tokens are committed on a cursor of their own; in test mode
+        # (as HttpCase does) that cursor is the test's, so nothing reaches the database.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls._start_loket_mock()
+        cls._setup_loket_integration()
+
+
+class LoketHttpCase(LoketMockMixin, common.HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_loket_mock()
+        cls.rsps.add_passthru(cls.base_url())
+        cls._setup_loket_integration()

@@ -84,6 +84,13 @@ class FakeLoket:
         self.refresh_tokens.add(token)
         return token
 
+    def reset_logs(self):
+        """Forget what was asked so far (between tests sharing one fake)."""
+        self.requests.clear()
+        self.token_requests.clear()
+        self.events.clear()
+        self.payroll_period_data.clear()
+
     def expire_access_tokens(self):
         """Loket forgets every access token (they answer 401 from now on)."""
         self.access_tokens.clear()

@@ -1,0 +1,73 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class LoketComponentMapping(models.AbstractModel):
+    """Something Odoo exports to one Loket payroll component number (blank = not exported).
+
+    The number is checked against Loket's payroll components of the year as
+    fetched on the integration: it must exist; a component outside an hours
+    category only gets a warning.
+    """
+
+    _name = "loket.component.mapping"
+    _description = "Mapping to a Loket payroll component"
+
+    integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    component_number = fields.Char(
+        "Loket component", help="Loket payroll component number (at most 3 digits); blank = not exported"
+    )
+    component_id = fields.Many2one("loket.payroll.component", compute="_compute_component", store=True)
+    component_warning = fields.Char(compute="_compute_component", store=True)
+
+    @api.depends("component_number", "integration_id.payroll_component_ids")
+    def _compute_component(self):
+        for mapping in self:
+            component = mapping._loket_component()
+            mapping.component_id = component
+            mapping.component_warning = (
+                self.env._("%(component)s is not in an hours category", component=component.display_name)
+                if component and not component.is_hours and mapping._expects_hours()
+                else False
+            )
+
+    def _expects_hours(self):
+        return True
+
+    def _loket_component(self):
+        if not self.component_number or not self.component_number.strip().isdigit():
+            return self.env["loket.payroll.component"]
+        components = self.integration_id.payroll_component_ids
+        newest = max(components.mapped("year"), default=0)
+        return components.filtered(lambda c: c.year == newest and c.number == int(self.component_number))[:1]
+
+    @api.constrains("component_number", "integration_id")
+    def _check_component_number(self):
+        for mapping in self:
+            number = (mapping.component_number or "").strip()
+            if not number:
+                continue
+            if not re.fullmatch(r"\d{1,3}", number):
+                raise ValidationError(
+                    self.env._(
+                        "Loket component number %(number)r is not valid: use a number of at most 3 digits.",
+                        number=number,
+                    )
+                )
+            if not mapping.integration_id.payroll_component_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Fetch Loket's payroll components on %(name)s before entering component numbers.",
+                        name=mapping.integration_id.name,
+                    )
+                )
+            if not mapping._loket_component():
+                raise ValidationError(
+                    self.env._(
+                        "Loket has no payroll component %(number)s in the administration of %(name)s.",
+                        number=number,
+                        name=mapping.integration_id.name,
+                    )
+                )

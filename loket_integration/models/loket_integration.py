@@ -1,0 +1,310 @@
+import logging
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..loket import ENVIRONMENTS, LoketClient, LoketEnvironment, LoketError, LoketInvalidGrantError, LoketOAuth
+from ..loket.payroll_periods import FOUR_WEEKLY, MONTH, WEEK
+from .loket_token import TokenKeeper
+
+_logger = logging.getLogger(__name__)
+
+CALLBACK_PATH = "/loket/oauth/callback"
+PERIOD_TYPES = [(MONTH, "Month"), (FOUR_WEEKLY, "4 weeks"), (WEEK, "Week")]
+
+
+class LoketIntegration(models.Model):
+    """One Loket payroll administration connected to one Odoo company."""
+
+    _name = "loket.integration"
+    _description = "Loket integration"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _check_company_auto = True
+    _order = "company_id, name"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, tracking=True)
+    environment = fields.Selection(
+        [("production", "Production"), ("acceptance", "Acceptance"), ("custom", "Custom URLs")],
+        default="production",
+        required=True,
+        tracking=True,
+    )
+    api_url = fields.Char("API base URL", groups="base.group_system", help="e.g. https://api.loket-acc.nl/v2")
+    oauth_url = fields.Char("OAuth server URL", groups="base.group_system", help="e.g. https://oauth.loket-acc.nl")
+    state = fields.Selection(
+        [("draft", "Draft"), ("connected", "Connected"), ("error", "Error"), ("disconnected", "Disconnected")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    last_error = fields.Text(readonly=True, copy=False)
+    has_refresh_token = fields.Boolean(compute="_compute_has_refresh_token")
+
+    administration_option_id = fields.Many2one(
+        "loket.administration.option",
+        string="Payroll administration",
+        domain="[('integration_id', '=', id)]",
+        copy=False,
+    )
+    loket_employer_id = fields.Char("Loket employer id", readonly=True, copy=False)
+    loket_employer_name = fields.Char("Employer", readonly=True, copy=False)
+    loket_administration_id = fields.Char("Loket payroll administration id", readonly=True, copy=False, index=True)
+    loket_administration_name = fields.Char("Payroll administration name", readonly=True, copy=False)
+    client_number = fields.Char(
+        "Payroll client number",
+        tracking=True,
+        copy=False,
+        help="Loket's clientNumber of the payroll administration (formerly 'aansluitnummer ULSA'); "
+        "the aanslnr column of the export file.",
+    )
+    payroll_period_type = fields.Selection(PERIOD_TYPES, default=MONTH, required=True)
+    last_sync = fields.Datetime(readonly=True, copy=False)
+    last_export = fields.Datetime(readonly=True, copy=False)
+
+    distribution_unit_ids = fields.One2many("loket.distribution.unit", "integration_id")
+    payroll_component_ids = fields.One2many("loket.payroll.component", "integration_id")
+    cost_center_ids = fields.One2many("loket.cost.center", "integration_id", string="Cost centers", copy=True)
+    hour_code_ids = fields.One2many("loket.hour.code", "integration_id", string="Hour codes", copy=True)
+    wage_component_ids = fields.One2many("loket.wage.component", "integration_id", string="Wage components", copy=True)
+    default_hour_code_id = fields.Many2one(
+        "hr.work.entry.type",
+        string="Worked hours code",
+        default=lambda self: self.env.ref("hr_work_entry.work_entry_type_attendance", raise_if_not_found=False),
+        help="Hour code of timesheet lines that get none from their task, project or leave type.",
+    )
+    components_year = fields.Integer(
+        "Components year", default=lambda self: fields.Date.today().year, help="Year of the fetched payroll components"
+    )
+
+    _sql_constraints = [
+        (
+            "administration_company_unique",
+            "unique(company_id, loket_administration_id)",
+            "This Loket payroll administration is already connected for this company.",
+        )
+    ]
+
+    # -- computed -------------------------------------------------------------------------
+
+    def _compute_has_refresh_token(self):
+        tokens = self.env["loket.token"].sudo().search([("integration_id", "in", self.ids)])
+        with_token = {t.integration_id.id for t in tokens if t.refresh_token}
+        for integration in self:
+            integration.has_refresh_token = integration.id in with_token
+
+    # -- administration choice ------------------------------------------------------------
+
+    @api.onchange("administration_option_id")
+    def _onchange_administration_option_id(self):
+        if self.administration_option_id:
+            self.update(self.administration_option_id._integration_values())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._add_option_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._add_option_values(vals)
+        return super().write(vals)
+
+    def _add_option_values(self, vals):
+        """Choosing an administration fills employer, administration, client number and period type."""
+        if vals.get("administration_option_id"):
+            option = self.env["loket.administration.option"].browse(vals["administration_option_id"])
+            for key, value in option._integration_values().items():
+                if key != "client_number" or not vals.get("client_number"):
+                    vals.setdefault(key, value)
+
+    # -- Loket client ---------------------------------------------------------------------
+
+    def _loket_environment(self):
+        self.ensure_one()
+        if self.environment == "custom":
+            record = self.sudo()
+            if not record.api_url or not record.oauth_url:
+                raise UserError(self.env._("Enter the API and OAuth URLs of the custom Loket environment."))
+            return LoketEnvironment.custom(record.api_url, record.oauth_url)
+        return ENVIRONMENTS[self.environment]
+
+    @api.model
+    def _loket_oauth_credentials(self):
+        params = self.env["ir.config_parameter"].sudo()
+        client_id = params.get_param("loket_integration.client_id")
+        secret = params.get_param("loket_integration.client_secret")
+        if not client_id or not secret:
+            raise UserError(self.env._("Enter the Loket OAuth client id and secret first (Settings → Loket.nl)."))
+        return client_id, secret
+
+    def _loket_redirect_uri(self):
+        return self.get_base_url().rstrip("/") + CALLBACK_PATH
+
+    def _loket_client(self):
+        """A ``LoketClient`` for this integration; rotated refresh tokens are committed at once."""
+        self.ensure_one()
+        client_id, secret = self._loket_oauth_credentials()
+        keeper = TokenKeeper(self.env, self.id)
+        environment = self._loket_environment()
+        oauth = LoketOAuth(
+            environment,
+            client_id,
+            secret,
+            refresh_token=keeper.load(),
+            on_refresh_token=keeper.save,
+            refresh_guard=keeper.guard,
+        )
+        return LoketClient(environment, oauth)
+
+    def _loket_call(self, operation, client=None):
+        """Run ``operation(client)``; Loket's failures become translated UserErrors
+        carrying Loket's own text. A rejected refresh token disconnects the
+        integration (committed even though the error rolls the action back)."""
+        self.ensure_one()
+        try:
+            return operation(client or self._loket_client())
+        except LoketInvalidGrantError as exc:
+            self._loket_mark_disconnected(str(exc))
+            raise UserError(
+                self.env._(
+                    "Loket no longer accepts this integration's login; connect it again.\nLoket said: %(text)s",
+                    text=exc.loket_text or exc.text,
+                )
+            ) from None
+        except LoketError as exc:
+            raise UserError(self._loket_error_text(exc)) from None
+
+    def _loket_error_text(self, exc):
+        return self.env._(
+            "Loket request failed for integration %(name)s: %(error)s\nLoket said: %(text)s",
+            name=self.display_name,
+            error=exc.text,
+            text=exc.loket_text or "-",
+        )
+
+    def _loket_mark_disconnected(self, reason):
+        """Erase the token, set 'disconnected' and give the Loket administrators an
+        activity — on a cursor of its own, so that it survives the caller's rollback,
+        and in this transaction too, so that a pending write here cannot undo it."""
+        with self.env.registry.cursor() as cr:
+            try:
+                with cr.savepoint():
+                    cr.execute("SELECT id FROM loket_integration WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
+            except psycopg2.errors.LockNotAvailable:
+                # This very transaction holds the row: its own write below must do.
+                cr.execute("DELETE FROM loket_token WHERE integration_id IN %s", [tuple(self.ids)])
+            else:
+                self.with_env(self.env(cr=cr)).sudo()._loket_apply_disconnection(reason)
+        self.env["loket.token"].invalidate_model(["refresh_token"])
+        self.sudo().write({"state": "disconnected", "last_error": reason})
+
+    def _loket_apply_disconnection(self, reason):
+        self.env["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
+        self.write({"state": "disconnected", "last_error": reason})
+        managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
+            lambda user: self.company_id in user.company_ids
+        )
+        for integration in self:
+            for user in managers:
+                integration.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Connect Loket again"),
+                    note=self.env._(
+                        "Loket rejected the stored login of %(name)s: %(reason)s", name=integration.name, reason=reason
+                    ),
+                    user_id=user.id,
+                )
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_connect(self):
+        """Send the user to Loket's login page (username, password and 2FA are typed there)."""
+        self.ensure_one()
+        client_id, secret = self._loket_oauth_credentials()
+        state = self.env["loket.oauth.state"]._issue(self)
+        oauth = LoketOAuth(self._loket_environment(), client_id, secret)
+        return {
+            "type": "ir.actions.act_url",
+            "url": oauth.authorize_url(self._loket_redirect_uri(), state),
+            "target": "self",
+        }
+
+    def _loket_exchange_code(self, code):
+        """The OAuth callback's second half: store the refresh token, list the administrations."""
+        self.ensure_one()
+        client = self._loket_client()
+        self._loket_call(lambda c: c.oauth.exchange_code(code, self._loket_redirect_uri()), client)
+        self.write({"state": "connected", "last_error": False})
+        self._loket_fetch_administrations(client)
+        self.message_post(body=self.env._("Connected to Loket by %(user)s.", user=self.env.user.name))
+
+    def action_refresh_administrations(self):
+        self.ensure_one()
+        self._loket_fetch_administrations()
+
+    def _loket_fetch_administrations(self, client=None):
+        def fetch(client):
+            rows = []
+            for employer in client.employers():
+                for administration in client.payroll_administrations(employer["id"]):
+                    rows.append((employer, administration))
+            return rows
+
+        rows = self._loket_call(fetch, client)
+        self.env["loket.administration.option"]._replace_for(self, rows)
+        if not self.administration_option_id and len(rows) == 1:
+            self.administration_option_id = self.env["loket.administration.option"].search(
+                [("integration_id", "=", self.id)], limit=1
+            )
+
+    def action_test_connection(self):
+        self.ensure_one()
+        employers = self._loket_call(lambda client: client.check_connection())
+        self.write({"state": "connected", "last_error": False})
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Loket answered: %(count)s employer(s) reachable.", count=len(employers)),
+            },
+        }
+
+    def action_disconnect(self):
+        self.env["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
+        self.write({"state": "disconnected"})
+        for integration in self:
+            integration.message_post(body=self.env._("Disconnected from Loket; tokens erased."))
+
+    def _require_administration(self):
+        self.ensure_one()
+        if not self.loket_employer_id or not self.loket_administration_id:
+            raise UserError(self.env._("Choose the Loket payroll administration of %(name)s first.", name=self.name))
+
+    def action_refresh_distribution_units(self):
+        self._require_administration()
+        rows = self._loket_call(lambda client: list(client.distribution_units(self.loket_employer_id)))
+        self.env["loket.distribution.unit"]._replace_for(self, rows)
+
+    def action_refresh_payroll_components(self):
+        self._require_administration()
+        year = self.components_year or fields.Date.today().year
+        rows = self._loket_call(lambda client: list(client.payroll_components(self.loket_administration_id, year)))
+        self.env["loket.payroll.component"]._replace_for(self, year, rows)
+
+    @api.model
+    def action_add_integration(self):
+        """'Add Loket integration' from the Settings."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "loket.integration",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_name": self.env.company.name},
+        }

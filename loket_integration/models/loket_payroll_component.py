@@ -1,0 +1,47 @@
+from odoo import api, fields, models
+
+# Loket payroll component categories that hold hours (matched on the category text).
+HOURS_WORDS = ("uren", "uur", "hours")
+
+
+class LoketPayrollComponent(models.Model):
+    """A payroll component (looncomponent) of the administration for one year, as Loket lists it."""
+
+    _name = "loket.payroll.component"
+    _description = "Loket payroll component"
+    _order = "year desc, number"
+
+    integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    year = fields.Integer(required=True)
+    number = fields.Integer(required=True, help="Loket's component key: the column header of the export file")
+    name = fields.Char(required=True)
+    category = fields.Char()
+    is_hours = fields.Boolean(compute="_compute_is_hours", store=True)
+    collective_mutation_possible = fields.Boolean(default=True)
+
+    _sql_constraints = [("number_unique", "unique(integration_id, year, number)", "This component is listed already.")]
+
+    def _compute_display_name(self):
+        for component in self:
+            component.display_name = f"{component.number} {component.name}"
+
+    @api.depends("category")
+    def _compute_is_hours(self):
+        for component in self:
+            component.is_hours = any(word in (component.category or "").lower() for word in HOURS_WORDS)
+
+    def _replace_for(self, integration, year, rows):
+        self.search([("integration_id", "=", integration.id), ("year", "=", year)]).unlink()
+        self.create(
+            [
+                {
+                    "integration_id": integration.id,
+                    "year": year,
+                    "number": row["key"],
+                    "name": row.get("description") or str(row["key"]),
+                    "category": (row.get("category") or {}).get("value"),
+                    "collective_mutation_possible": row.get("isCollectiveMutationPossible", True),
+                }
+                for row in rows
+            ]
+        )

@@ -1,0 +1,233 @@
+from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import LoketCase, LoketHttpCase
+
+
+@tagged("post_install", "-at_install")
+class TestOAuthCallback(LoketHttpCase):
+    def _start_login(self, login="admin"):
+        user = self.env["res.users"].search([("login", "=", login)])
+        action = self.integration.with_user(user).action_connect()
+        query = parse_qs(urlsplit(action["url"]).query)
+        self.assertTrue(action["url"].startswith(self.fake.environment.authorize_url))
+        self.assertEqual(query["redirect_uri"], [self.integration._loket_redirect_uri()])
+        return query["state"][0]
+
+    def _callback(self, **params):
+        code = self.fake.issue_code(self.integration._loket_redirect_uri())
+        query = "&".join(f"{k}={v}" for k, v in dict({"code": code}, **params).items())
+        return self.url_open(f"/loket/oauth/callback?{query}", allow_redirects=False)
+
+    def test_callback_with_valid_state_connects_and_stores_only_the_refresh_token(self):
+        self.authenticate("admin", "admin")
+        state = self._start_login()
+        response = self._callback(state=state)
+        self.assertIn(response.status_code, (302, 303))
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "connected")
+        token = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)])
+        self.assertIn(token.refresh_token, self.fake.refresh_tokens)
+        # Nothing but the refresh token is kept: no password field anywhere, no access token stored.
+        for model in ("loket.integration", "loket.token", "res.config.settings"):
+            ours = [
+                f
+                for f in self.env[model]._fields
+                if "password" in f and (model != "res.config.settings" or "loket" in f)
+            ]
+            self.assertFalse(ours, model)
+        self.assertEqual(self.fake.token_requests, ["authorization_code"])
+        options = self.env["loket.administration.option"].search([("integration_id", "=", self.integration.id)])
+        self.assertEqual(options.mapped("loket_administration_id"), [self.fake.administration_id])
+
+    def test_callback_refuses_wrong_missing_and_reused_state(self):
+        self.authenticate("admin", "admin")
+        state = self._start_login()
+        self.assertEqual(self._callback(state="forged").status_code, 400)
+        self.assertEqual(self._callback().status_code, 400)
+        self.assertIn(self._callback(state=state).status_code, (302, 303))
+        self.assertEqual(self._callback(state=state).status_code, 400)  # single use
+        self.assertEqual(self.fake.token_requests, ["authorization_code"])
+
+    def test_callback_refuses_a_state_issued_to_another_user(self):
+        new_test_user(self.env, "loket_other", groups="loket_integration.group_loket_manager,base.group_user")
+        state = self._start_login("admin")
+        self.authenticate("loket_other", "loket_other")
+        self.assertEqual(self._callback(state=state).status_code, 400)
+        self.assertEqual(self.fake.token_requests, [])
+
+
+@tagged("post_install", "-at_install")
+class TestIntegration(LoketCase):
+    def test_administration_dropdown_comes_from_loket_and_prefills_client_number(self):
+        self._connect()
+        option = self.integration.administration_option_id
+        self.assertEqual(option.loket_administration_id, self.fake.administration_id)
+        self.assertEqual(self.integration.client_number, "5555")
+        self.assertEqual(self.integration.loket_employer_id, self.fake.employer_id)
+        self.assertEqual(self.integration.payroll_period_type, "month")
+
+    def test_one_integration_per_company_and_administration(self):
+        self._connect()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.integration.copy({"loket_administration_id": self.integration.loket_administration_id})
+
+    def test_component_numbers_are_validated_against_loket(self):
+        self._connect()
+        attendance = self.env.ref("hr_work_entry.work_entry_type_attendance")
+        with self.assertRaises(ValidationError):  # components not fetched yet
+            self.integration.hour_code_ids = [(0, 0, {"work_entry_type_id": attendance.id, "component_number": "1"})]
+        self.integration.action_refresh_payroll_components()
+        for bad in ("999", "abc", "1234", "1.5"):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                self.integration.hour_code_ids = [
+                    (0, 0, {"work_entry_type_id": attendance.id, "component_number": bad})
+                ]
+        self.integration.hour_code_ids = [(0, 0, {"work_entry_type_id": attendance.id, "component_number": "86"})]
+        self.assertIn("not in an hours category", self.integration.hour_code_ids.component_warning)
+        self.integration.hour_code_ids.component_number = "1"
+        self.assertFalse(self.integration.hour_code_ids.component_warning)
+        self.assertEqual(self.integration.hour_code_ids.component_id.name, "Uren gewerkt")
+        self.integration.hour_code_ids.component_number = ""  # blank = not exported
+        self.assertFalse(self.integration.hour_code_ids.component_id)
+
+    def test_loket_user_cannot_read_tokens_nor_change_mappings(self):
+        self._connect()
+        user = new_test_user(self.env, "loket_user", groups="loket_integration.group_loket_user,base.group_user")
+        integration = self.integration.with_user(user)
+        self.assertEqual(integration.state, "connected")
+        with self.assertRaises(AccessError):
+            self.env["loket.token"].with_user(user).search([]).mapped("refresh_token")
+        with self.assertRaises(AccessError):
+            integration.write({"client_number": "1"})
+        with self.assertRaises(AccessError):
+            self.env["loket.cost.center"].with_user(user).create(
+                {"integration_id": integration.id, "department_id": self.env["hr.department"].create({"name": "X"}).id}
+            )
+        manager = new_test_user(self.env, "loket_mgr", groups="loket_integration.group_loket_manager,base.group_user")
+        with self.assertRaises(AccessError):  # not even a Loket administrator: system admins only
+            self.env["loket.token"].with_user(manager).search([]).mapped("refresh_token")
+
+    def test_other_company_cannot_see_the_integration(self):
+        other = self.env["res.company"].create({"name": "Andere B.V."})
+        user = new_test_user(
+            self.env,
+            "loket_other_company",
+            groups="loket_integration.group_loket_manager,base.group_user",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertFalse(self.env["loket.integration"].with_user(user).search([]))
+        with self.assertRaises(AccessError):
+            self.integration.with_user(user).read(["name"])
+
+    def test_rejected_refresh_token_disconnects_and_warns_the_administrators(self):
+        self._connect()
+        self.fake.revoke_refresh_tokens()
+        self.fake.expire_access_tokens()
+        # Not assertRaises: Odoo's rolls back to a savepoint, and so would undo what the
+        # integration commits on its own cursor (a test cursor in test mode) before raising.
+        try:
+            self.integration.action_test_connection()
+        except UserError as exc:
+            self.assertIn("connect it again", str(exc))
+        else:
+            self.fail("a rejected refresh token must raise")
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "disconnected")
+        self.assertFalse(self.integration.has_refresh_token)
+        self.assertTrue(self.integration.activity_ids.filtered(lambda a: "Connect Loket again" in a.summary))
+
+    def test_loket_error_reaches_the_user_with_loket_text(self):
+        self._connect()
+        self.fake.fail(
+            "/providers/employers/{employerId}/distributionunits",
+            status=400,
+            body={"messages": [{"code": 77, "type": "BrokenBusinessRule", "description": "Product 50 niet actief"}]},
+        )
+        try:  # not assertRaises: see test_rejected_refresh_token_disconnects_and_warns_the_administrators
+            self.integration.action_refresh_distribution_units()
+        except UserError as exc:
+            self.assertIn("Product 50 niet actief", str(exc))
+        else:
+            self.fail("Loket's 400 must raise")
+        self.integration.action_refresh_distribution_units()
+        self.assertEqual(len(self.integration.distribution_unit_ids), 3)
+
+    def test_disconnect_erases_tokens(self):
+        self._connect()
+        self.assertTrue(self.integration.has_refresh_token)
+        self.integration.action_disconnect()
+        self.assertEqual(self.integration.state, "disconnected")
+        self.assertFalse(self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)]))
+
+    def test_rotated_refresh_token_is_stored(self):
+        self._connect()
+        first = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)]).refresh_token
+        with patch.object(type(self.fake), "expire_access_tokens", lambda s: None):
+            self.integration.action_refresh_distribution_units()  # new client: refresh spends `first`
+        second = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)]).refresh_token
+        self.assertIn(first, self.fake.spent_refresh_tokens)
+        self.assertIn(second, self.fake.refresh_tokens)
+
+
+@tagged("post_install", "-at_install")
+class TestHourCodeDefaults(LoketCase):
+    def test_hour_code_default_chain(self):
+        types = self.env["hr.work.entry.type"]
+        worked = types.create({"name": "Gewerkt", "code": "LKT_W"})
+        project_code = types.create({"name": "Project", "code": "LKT_P"})
+        task_code = types.create({"name": "Taak", "code": "LKT_T"})
+        self.integration.default_hour_code_id = worked
+        employee = self.env["hr.employee"].create({"name": "Jan de Vries"})
+        project = self.env["project.project"].create({"name": "Bakken", "loket_hour_code_id": project_code.id})
+        plain_project = self.env["project.project"].create({"name": "Overig"})
+        task = self.env["project.task"].create(
+            {"name": "Deeg", "project_id": project.id, "loket_hour_code_id": task_code.id}
+        )
+        plain_task = self.env["project.task"].create({"name": "Oven", "project_id": project.id})
+        lines = self.env["account.analytic.line"].create(
+            [
+                {
+                    "name": "a",
+                    "project_id": project.id,
+                    "task_id": task.id,
+                    "employee_id": employee.id,
+                    "unit_amount": 1,
+                },
+                {
+                    "name": "b",
+                    "project_id": project.id,
+                    "task_id": plain_task.id,
+                    "employee_id": employee.id,
+                    "unit_amount": 1,
+                },
+                {"name": "c", "project_id": plain_project.id, "employee_id": employee.id, "unit_amount": 1},
+            ]
+        )
+        self.assertEqual(lines.mapped("loket_hour_code_id"), task_code | project_code | worked)
+        self.assertEqual(lines[2].loket_hour_code_id, worked)
+        lines[2].loket_hour_code_id = task_code  # editable
+        self.assertEqual(lines[2].loket_hour_code_id, task_code)
+
+
+@tagged("post_install", "-at_install")
+class TestNeutralize(LoketCase):
+    def test_neutralize_erases_tokens_and_secret(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        self._connect()
+        self.env.flush_all()
+        for query in get_neutralization_queries(["loket_integration"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(self.env["loket.token"].sudo().search([]))
+        self.assertEqual(self.integration.state, "disconnected")
+        secret = self.env["ir.config_parameter"].sudo().search([("key", "=", "loket_integration.client_secret")])
+        self.assertFalse(secret)
