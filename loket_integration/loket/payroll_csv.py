@@ -1,0 +1,104 @@
+"""The "Import variabele gegevens" CSV file that Loket imports as a collective mutation.
+
+Loket reads it with file type CSV, action Overwrite, distribution unit Yes:
+semicolon separated, CRLF, header ``aanslnr;persnr;ploeg;verdelingseenheid;<component>…``
+with the component columns in ascending number; one row per employment
+(``persnr``, the employment's payroll number) and distribution unit; values
+summed per row × component and rounded once to 2 decimals, decimal comma, no
+thousands separator, empty when there is no value.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FIXED_COLUMNS = ("aanslnr", "persnr", "ploeg", "verdelingseenheid")
+CENT = Decimal("0.01")
+
+
+class PayrollCsvError(ValueError):
+    """A value that cannot be written to Loket's file; nothing is written."""
+
+
+@dataclass(frozen=True)
+class PayrollEntry:
+    """One value for the file: an employment's amount for a component, in a distribution unit."""
+
+    payroll_number: int  # persnr: the employment's payroll number (never the employee number)
+    component: int  # Loket payroll component number (at most 3 digits)
+    value: object  # hours, days, kilometres… (int, float, Decimal or numeric string)
+    shift: int | None = None  # ploeg
+    distribution_unit: str | None = None  # verdelingseenheid code
+    source: str = ""  # what the value came from, for error messages
+
+
+@dataclass
+class PayrollCsv:
+    text: str
+    rows: int
+    components: list
+    totals: dict = field(default_factory=dict)  # component -> Decimal
+
+    @property
+    def data(self):
+        return self.text.encode("utf-8")
+
+
+def format_value(value):
+    """``Decimal`` → Loket's number: 2 decimals, decimal comma, no thousands separator."""
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}".replace(".", ",")
+
+
+def _as_decimal(entry):
+    value = entry.value
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or isinstance(value, bool):
+        raise PayrollCsvError(
+            f"Value {value!r} for payroll number {entry.payroll_number}, component {entry.component}"
+            f"{' (' + entry.source + ')' if entry.source else ''} is not a plain number"
+        )
+    return number
+
+
+def _check_component(number):
+    if not re.fullmatch(r"\d{1,3}", str(number)):
+        raise PayrollCsvError(f"Loket component number {number!r} must be a number of at most 3 digits")
+    return int(number)
+
+
+def build_payroll_csv(client_number, entries):
+    """The file for ``entries`` (iterable of ``PayrollEntry``) of one payroll client number."""
+    if not re.fullmatch(r"\d+", str(client_number or "")):
+        raise PayrollCsvError(f"Payroll client number {client_number!r} must be a number")
+    sums = defaultdict(lambda: defaultdict(Decimal))
+    for entry in entries:
+        if not entry.payroll_number:
+            raise PayrollCsvError(f"An entry has no payroll number ({entry.source or 'unknown source'})")
+        key = (int(entry.payroll_number), entry.shift, entry.distribution_unit or "")
+        sums[key][_check_component(entry.component)] += _as_decimal(entry)
+    components = sorted({c for row in sums.values() for c in row})
+    lines = [";".join((*FIXED_COLUMNS, *map(str, components)))]
+    totals = defaultdict(Decimal)
+    for persnr, shift, unit in sorted(sums, key=lambda k: (k[0], k[1] or 0, k[2])):
+        values = sums[(persnr, shift, unit)]
+        cells = [str(client_number), str(persnr), "" if shift is None else str(shift), unit]
+        for component in components:
+            if component in values:
+                rounded = values[component].quantize(CENT, rounding=ROUND_HALF_UP)
+                totals[component] += rounded
+                cells.append(format_value(rounded))
+            else:
+                cells.append("")
+        lines.append(";".join(cells))
+    text = "\r\n".join(lines) + "\r\n"
+    return PayrollCsv(text=text, rows=len(lines) - 1, components=components, totals=dict(totals))
+
+
+def export_file_name(administration, year, period):
+    """e.g. ``loket_5555_Bakkerij_2026_03.csv``: administration, year and period."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", str(administration)).strip("_") or "loket"
+    return f"loket_{slug}_{int(year)}_{int(period):02d}.csv"
