@@ -14,6 +14,8 @@
         "views/res_config_settings_views.xml",
         "views/loket_integration_views.xml",
         "views/timesheet_views.xml",
+        "views/loket_employee_views.xml",
+        "data/ir_cron.xml",
     ],
     "installable": True,
     "application": False,

@@ -1,15 +1,17 @@
-from . import (
-    account_analytic_line,
-    loket_administration_option,
-    loket_component_mapping,
-    loket_cost_center,
-    loket_distribution_unit,
-    loket_hour_code,
-    loket_integration,
-    loket_oauth_state,
-    loket_payroll_component,
-    loket_token,
-    loket_wage_component,
-    project,
-    res_config_settings,
-)
+from . import loket_token
+from . import loket_oauth_state
+from . import loket_integration
+from . import loket_administration_option
+from . import loket_distribution_unit
+from . import loket_payroll_component
+from . import loket_component_mapping
+from . import loket_cost_center
+from . import loket_hour_code
+from . import loket_wage_component
+from . import res_config_settings
+from . import project
+from . import account_analytic_line
+from . import hr_employee
+from . import hr_contract
+from . import loket_employee
+from . import loket_employee_sync
