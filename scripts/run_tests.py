@@ -42,7 +42,9 @@ def run_pure_tests():
 
 
 def odoo_importable():
-    probe = subprocess.run([sys.executable, "-c", "import odoo"], capture_output=True, check=False)
+    # ``import odoo.release``, not just ``import odoo``: `pip install -e .` maps the addon into
+    # the ``odoo.addons`` namespace, which makes a bare ``import odoo`` succeed without Odoo.
+    probe = subprocess.run([sys.executable, "-c", "import odoo.release"], capture_output=True, check=False)
     return probe.returncode == 0
 
 
@@ -144,7 +146,7 @@ def main():
         print(f"\n{bar}\nODOO NOT AVAILABLE: {len(modules)} Odoo test modules not run")
         for name in modules:
             print(f"  not run: {ADDON}/tests/{name}")
-        print(f"`python3 -c 'import odoo'` failed: install Odoo 18 to run them (see README).\n{bar}")
+        print(f"`import odoo.release` failed: install Odoo 18 to run them (see README).\n{bar}")
     print(f"\n{passed} passed, {failed} failed")
     return 1 if failed else 0
 
