@@ -15,3 +15,4 @@ from . import hr_employee
 from . import hr_contract
 from . import loket_employee
 from . import loket_employee_sync
+from . import loket_wage_values

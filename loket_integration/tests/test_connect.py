@@ -231,3 +231,32 @@ class TestNeutralize(LoketCase):
         self.assertEqual(self.integration.state, "disconnected")
         secret = self.env["ir.config_parameter"].sudo().search([("key", "=", "loket_integration.client_secret")])
         self.assertFalse(secret)
+
+
+@tagged("post_install", "-at_install")
+class TestWageComponentValues(LoketCase):
+    def test_days_worked_and_home_work_kilometres(self):
+        self._connect()
+        self.integration.action_refresh_payroll_components()
+        worked = self.env.ref("hr_work_entry.work_entry_type_attendance")
+        self.integration.write(
+            {
+                "hour_code_ids": [(0, 0, {"work_entry_type_id": worked.id, "component_number": "1"})],
+                "wage_component_ids": [
+                    (0, 0, {"code": "days_worked", "component_number": "45"}),
+                    (0, 0, {"code": "home_work_km", "component_number": "402"}),
+                ],
+                "default_hour_code_id": worked.id,
+            }
+        )
+        employee = self.env["hr.employee"].create({"name": "Fleur Visser", "km_home_work": 12})
+        project = self.env["project.project"].create({"name": "Winkel"})
+        self.env["account.analytic.line"].create(
+            [
+                {"name": "x", "project_id": project.id, "employee_id": employee.id, "unit_amount": h, "date": d}
+                for d, h in (("2026-03-02", 4), ("2026-03-02", 4), ("2026-03-03", 8), ("2026-04-01", 8))
+            ]
+        )
+        values = self.integration._loket_wage_component_values(employee, "2026-03-01", "2026-03-31")
+        self.assertEqual(values[(employee.id, "days_worked")], 2)
+        self.assertEqual(values[(employee.id, "home_work_km")], 48)

@@ -1,0 +1,44 @@
+from collections import defaultdict
+
+from odoo import models
+
+
+class LoketIntegration(models.Model):
+    _inherit = "loket.integration"
+
+    def _loket_wage_component_values(self, employees, date_from, date_to):
+        """``{(employee id, wage component code): value}`` for the period; the one place
+        wage component values come from — extend it (call super) to add codes.
+
+        days_worked: days with hours under the component's hour codes (all mapped hour
+        codes when it names none); home_work_km: home-work distance × 2 × days worked.
+        """
+        self.ensure_one()
+        values = {}
+        components = {c.code: c for c in self.wage_component_ids}
+        if not components:
+            return values
+        days_component = components.get("days_worked")
+        codes = (days_component and days_component.hour_code_ids) or self.hour_code_ids.work_entry_type_id
+        groups = self.env["account.analytic.line"]._read_group(
+            [
+                ("employee_id", "in", employees.ids),
+                ("project_id", "!=", False),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                ("loket_hour_code_id", "in", codes.ids),
+                ("unit_amount", ">", 0),
+            ],
+            ["employee_id", "date:day"],
+            ["__count"],
+        )
+        days = defaultdict(int)
+        for employee, _day, _count in groups:
+            days[employee.id] += 1
+        for employee in employees:
+            worked = days.get(employee.id, 0)
+            if "days_worked" in components:
+                values[(employee.id, "days_worked")] = worked
+            if "home_work_km" in components:
+                values[(employee.id, "home_work_km")] = (employee.km_home_work or 0) * 2 * worked
+        return values
