@@ -1,5 +1,8 @@
 import datetime
+import hashlib
+import json
 import logging
+import time
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
@@ -10,6 +13,8 @@ from ..loket.employee_mapper import contract_values, employee_values
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+FULL_SYNC_EVERY = datetime.timedelta(days=7)
+RUN_LOCK_NAMESPACE = 7_415_539  # session advisory lock: one sync per integration at a time
 # Synced employee fields and how the chatter names them.
 SYNCED_FIELDS = {
     "name": "name",
@@ -18,24 +23,37 @@ SYNCED_FIELDS = {
     "private_city": "city",
     "private_country_id": "country",
     "birthday": "birthday",
+    "gender": "gender",
     "private_email": "private e-mail",
     "private_phone": "private phone",
     "work_email": "work e-mail",
     "km_home_work": "home-work distance",
 }
+# What Loket may not overwrite on employees mapped to existing ones, unless the administrator says so.
+NOT_OVERWRITTEN_BY_DEFAULT = ("hr.employee.work_email", "hr.contract.department_id")
+
+
+def _bundle_hash(bundle):
+    return hashlib.sha256(json.dumps(bundle, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class LoketIntegration(models.Model):
-    _inherit = "loket.integration"
+    # One concept per file: this part of loket.integration lives in a file of its own.
+    _inherit = "loket.integration"  # pylint: disable=consider-merging-classes-inherited
 
     loket_employee_ids = fields.One2many("loket.employee", "integration_id", string="Loket employees")
     employee_to_decide_count = fields.Integer(compute="_compute_employee_to_decide_count")
-    overwrite_work_email = fields.Boolean(
-        help="Loket may overwrite the work e-mail of employees mapped to existing Odoo employees."
+    overwrite_field_ids = fields.Many2many(
+        "ir.model.fields",
+        string="Loket overwrites",
+        domain=lambda self: self._overwritable_fields_domain(),
+        default=lambda self: self._default_overwrite_fields(),
+        help="Fields Loket may overwrite on employees that were mapped to existing Odoo employees. "
+        "Employees added from Loket are always kept equal to Loket.",
     )
-    overwrite_department = fields.Boolean(
-        help="Loket may overwrite the contract department of employees mapped to existing Odoo employees."
-    )
+    employee_version_numbers = fields.Json(copy=False, help="Loket's lastModifiedVersionNumber per employment")
+    last_full_sync = fields.Datetime(readonly=True, copy=False)
+    last_sync_summary = fields.Char(readonly=True, copy=False)
 
     def _compute_employee_to_decide_count(self):
         groups = self.env["loket.employee"]._read_group(
@@ -44,6 +62,26 @@ class LoketIntegration(models.Model):
         counts = {integration.id: count for integration, count in groups}
         for integration in self:
             integration.employee_to_decide_count = counts.get(integration.id, 0)
+
+    @api.model
+    def _overwritable_fields_domain(self):
+        return [
+            "|",
+            "&",
+            ("model", "=", "hr.employee"),
+            ("name", "in", list(SYNCED_FIELDS)),
+            "&",
+            ("model", "=", "hr.contract"),
+            ("name", "=", "department_id"),
+        ]
+
+    @api.model
+    def _default_overwrite_fields(self):
+        candidates = self.env["ir.model.fields"].sudo().search(self._overwritable_fields_domain())
+        return candidates.filtered(lambda f: f"{f.model}.{f.name}" not in NOT_OVERWRITTEN_BY_DEFAULT)
+
+    def _loket_may_overwrite(self, model, field_name):
+        return any(f.model == model and f.name == field_name for f in self.sudo().overwrite_field_ids)
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -79,6 +117,11 @@ class LoketIntegration(models.Model):
         self._loket_store_employees(bundles)
         return self.action_open_loket_employees()
 
+    def action_sync_employees(self):
+        """'Synchronise now': a full re-sync on demand."""
+        self._require_administration()
+        self._loket_call(lambda client: self._loket_sync_employees(full=True, client=client))
+
     def action_open_loket_employees(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_employee")
@@ -87,16 +130,29 @@ class LoketIntegration(models.Model):
         return action
 
     def _loket_store_employees(self, bundles):
-        """Upsert the mapping rows; returns the rows that are new."""
+        """Upsert the mapping rows. Rows whose Loket data did not change are not
+        touched; changed rows of bound employees are flagged ``pending_sync``.
+        Returns the new rows."""
         self.ensure_one()
-        rows = {r.loket_id: r for r in self.loket_employee_ids}
-        Employee = self.env["hr.employee"].with_context(active_test=False)
-        bound = {
-            e.loket_employee_id: e
-            for e in Employee.search([("loket_employee_id", "in", [b["employee"]["id"] for b in bundles])])
+        # One query for every row's fingerprint, whatever the number of employees.
+        self.env["loket.employee"].flush_model(["loket_id", "data_hash", "integration_id"])
+        self.env.cr.execute("SELECT loket_id, id, data_hash FROM loket_employee WHERE integration_id = %s", (self.id,))
+        known = {loket_id: (row_id, digest) for loket_id, row_id, digest in self.env.cr.fetchall()}
+        hashes = {b["employee"]["id"]: _bundle_hash(b) for b in bundles}
+        changed = [b for b in bundles if known.get(b["employee"]["id"], (None, None))[1] != hashes[b["employee"]["id"]]]
+        if not changed:
+            return self.env["loket.employee"]
+        rows = {
+            r.loket_id: r
+            for r in self.env["loket.employee"].browse(
+                [known[b["employee"]["id"]][0] for b in changed if b["employee"]["id"] in known]
+            )
         }
+        Employee = self.env["hr.employee"].with_context(active_test=False)
+        ids = [b["employee"]["id"] for b in changed if b["employee"]["id"] not in known]
+        bound = {e.loket_employee_id: e for e in Employee.search([("loket_employee_id", "in", ids)])} if ids else {}
         new_vals = []
-        for bundle in bundles:
+        for bundle in changed:
             employee = bundle["employee"]
             values = employee_values(employee)
             spans = [b["employment"] for b in bundle["employments"]]
@@ -111,15 +167,16 @@ class LoketIntegration(models.Model):
                 else max((s["endDate"] for s in spans), default=False),
                 "payroll_numbers": ", ".join(str(s.get("payrollId")) for s in spans),
                 "data": bundle,
+                "data_hash": hashes[employee["id"]],
             }
             row = rows.get(employee["id"])
             if row:
-                row.write(display)
+                row.write(dict(display, pending_sync=bool(row.employee_id)))
                 continue
             suggestion = bound.get(employee["id"]) or self._loket_suggest_employee(values)
             vals = dict(display, integration_id=self.id, loket_id=employee["id"], suggested_employee_id=suggestion.id)
-            if bound.get(employee["id"]):
-                vals.update(decision="map", employee_id=suggestion.id)
+            if bound.get(employee["id"]):  # already bound (another run, or mapped before): keep it
+                vals.update(decision="map", employee_id=suggestion.id, pending_sync=True)
             new_vals.append(vals)
         return self.env["loket.employee"].create(new_vals)
 
@@ -143,12 +200,13 @@ class LoketIntegration(models.Model):
         for row in rows:
             if row.decision == "add" and not row.employee_id:
                 employee = self.env["hr.employee"].create(self._loket_employee_vals(row, created=True))
-                row.employee_id = employee
+                row.write({"employee_id": employee.id, "pending_sync": False})
                 self._loket_sync_contracts(employee, row.data, created=True)
             elif row.decision == "map":
                 if not row.employee_id:
                     raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=row.name))
                 row.employee_id.write(self._loket_binding_vals(row))
+                row.pending_sync = True  # the nightly sync brings the fields Loket owns
 
     def _loket_binding_vals(self, row):
         return {
@@ -163,13 +221,13 @@ class LoketIntegration(models.Model):
         values["private_country_id"] = (
             self.env["res.country"].search([("code", "=", country_code)], limit=1).id if country_code else False
         )
-        if not created and not self.overwrite_work_email:
-            values.pop("work_email")
         if created:
             values.update(self._loket_binding_vals(row), company_id=self.company_id.id)
+        elif row.decision == "map":  # mapped to an existing employee: only what Loket owns
+            values = {k: v for k, v in values.items() if self._loket_may_overwrite("hr.employee", k)}
         return values
 
-    def _loket_sync_contracts(self, employee, bundle, created=False):
+    def _loket_sync_contracts(self, employee, bundle, created=False, mapped=False):
         """One contract per employment; new employments get a contract, ended ones are closed."""
         Contract = self.env["hr.contract"]
         existing = {
@@ -177,101 +235,160 @@ class LoketIntegration(models.Model):
             for c in Contract.search([("employee_id", "=", employee.id), ("loket_employment_id", "!=", False)])
         }
         today = fields.Date.today()
+        may_move_department = created or not mapped or self._loket_may_overwrite("hr.contract", "department_id")
         for item in bundle["employments"]:
             values = contract_values(item["employment"], item["entity"], item["hours"])
-            department = self._loket_department(values.pop("department_name"))
-            job = self._loket_job(values.pop("job_name"))
-            values.pop("distribution_unit_code")
+            department = self._loket_department(values["department_name"])
             vals = {
-                "loket_employment_id": values["loket_employment_id"],
                 "loket_payroll_number": values["loket_payroll_number"],
                 "loket_shift_number": values["shift_number"],
                 "date_start": values["date_start"],
                 "date_end": values["date_end"],
-                "job_id": job.id,
+                "job_id": self._loket_job(values["job_name"]).id,
             }
-            if created or self.overwrite_department:
+            if may_move_department and department:
                 vals["department_id"] = department.id
             contract = existing.get(values["loket_employment_id"])
             if contract:
-                contract.write({k: v for k, v in vals.items() if contract[k] != v and k != "loket_employment_id"})
+                updates = {k: v for k, v in vals.items() if LoketIntegration._loket_differs(contract[k], v)}
+                if updates:
+                    contract.write(updates)
             else:
                 ended = values["date_end"] and fields.Date.to_date(values["date_end"]) < today
+                state = "close" if ended else "open"
+                if self._loket_overlapping_contract(employee, values["date_start"], values["date_end"]):
+                    # Odoo runs one contract per employee at a time; Loket allows concurrent
+                    # employments. The extra one is kept (payroll number and all) as Draft.
+                    state = "draft"
+                    employee.message_post(
+                        body=self.env._(
+                            "Loket: employment with payroll number %(number)s runs alongside another; "
+                            "its contract stays Draft (Odoo allows one running contract at a time).",
+                            number=values["loket_payroll_number"],
+                        )
+                    )
                 contract = Contract.create(
                     dict(
                         vals,
+                        loket_employment_id=values["loket_employment_id"],
                         name=f"{employee.name} – {values['loket_payroll_number']}",
                         employee_id=employee.id,
                         company_id=self.company_id.id,
                         department_id=department.id or employee.department_id.id,
                         wage=0.0,
-                        state="close" if ended else "open",
+                        state=state,
                     )
                 )
+                existing[values["loket_employment_id"]] = contract
             if contract.date_end and contract.date_end < today and contract.state == "open":
                 contract.state = "close"
 
+    def _loket_overlapping_contract(self, employee, date_start, date_end):
+        domain = [
+            ("employee_id", "=", employee.id),
+            ("state", "in", ("open", "close")),
+            "|",
+            ("date_end", "=", False),
+            ("date_end", ">=", date_start),
+        ]
+        if date_end:
+            domain.append(("date_start", "<=", date_end))
+        return self.env["hr.contract"].search_count(domain, limit=1)
+
     def _loket_department(self, name):
-        if not name:
-            return self.env["hr.department"]
-        Department = self.env["hr.department"]
-        return Department.search(
-            [("name", "=", name), ("company_id", "in", [self.company_id.id, False])], limit=1
-        ) or Department.create({"name": name, "company_id": self.company_id.id})
+        return self._loket_find_or_create("hr.department", name)
 
     def _loket_job(self, name):
+        return self._loket_find_or_create("hr.job", name)
+
+    def _loket_find_or_create(self, model, name):
+        records = self.env[model]
         if not name:
-            return self.env["hr.job"]
-        Job = self.env["hr.job"]
-        return Job.search(
-            [("name", "=", name), ("company_id", "in", [self.company_id.id, False])], limit=1
-        ) or Job.create({"name": name, "company_id": self.company_id.id})
+            return records
+        domain = [("name", "=", name), ("company_id", "in", [self.company_id.id, False])]
+        return records.search(domain, limit=1) or records.create({"name": name, "company_id": self.company_id.id})
 
     # -- nightly synchronisation -----------------------------------------------------------
 
-    def _loket_sync_employees(self):
-        """Fetch, refresh the mapping rows, update bound employees (logging each change),
-        and ask the administrators about new Loket employees. Committed per batch
-        outside tests; re-running after a crash creates nothing twice (rows and
-        contracts are keyed by Loket ids)."""
+    def _loket_sync_employees(self, full=False, client=None):
+        """Fetch what changed, refresh the mapping rows, update bound employees
+        (logging each change) and ask the administrators about new Loket employees.
+
+        Incremental: when no employment's ``lastModifiedVersionNumber`` moved, only
+        that list is read; a full pass runs on demand and weekly. Committed per
+        batch outside tests; a crashed run is resumed by the next (rows still
+        ``pending_sync``), and rows and contracts are keyed by Loket ids, so nothing
+        is created twice. One run per integration at a time (advisory lock)."""
         self.ensure_one()
-        bundles = self._loket_fetch_employee_bundles(self._loket_client())
-        new_rows = self._loket_store_employees(bundles)
-        bound_rows = self.loket_employee_ids.filtered(lambda r: r.decision in ("add", "map") and r.employee_id)
-        changed = 0
-        for start in range(0, len(bound_rows), BATCH_SIZE):
-            for row in bound_rows[start : start + BATCH_SIZE]:
-                changed += self._loket_update_employee(row)
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK_NAMESPACE, self.id))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Loket sync of %s is already running; skipped", self.name)
+            return False
+        try:
+            return self._loket_sync_employees_locked(full, client or self._loket_client())
+        finally:
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK_NAMESPACE, self.id))
+
+    def _loket_sync_employees_locked(self, full, client):
+        started = time.monotonic()
+        now = fields.Datetime.now()
+        full = full or not self.last_full_sync or self.last_full_sync < now - FULL_SYNC_EVERY
+        versions = client.employment_version_numbers(self.loket_employer_id)
+        Rows = self.env["loket.employee"]
+        pending_domain = [("integration_id", "=", self.id), ("pending_sync", "=", True), ("employee_id", "!=", False)]
+        if not full and versions == (self.employee_version_numbers or {}) and not Rows.search_count(pending_domain):
+            self.write({"last_sync": now, "last_sync_summary": self.env._("No change in Loket")})
             self._loket_commit()
+            return 0
+        bundles = self._loket_fetch_employee_bundles(client)
+        new_rows = self._loket_store_employees(bundles)
+        self._loket_commit()
+        todo = Rows.search(pending_domain)
+        changed = 0
+        for start in range(0, len(todo), BATCH_SIZE):
+            for row in todo[start : start + BATCH_SIZE]:
+                changed += self._loket_update_employee(row)
+                row.pending_sync = False
+            self._loket_commit()
+            _logger.info(
+                "Loket sync of %s: %s/%s employees updated", self.name, min(start + BATCH_SIZE, len(todo)), len(todo)
+            )
         if new_rows:
             self._loket_notify_new_employees(new_rows)
-        self.last_sync = fields.Datetime.now()
-        self._loket_commit()
-        _logger.info(
-            "Loket sync of %s: %s employees, %s updated, %s new", self.name, len(bundles), changed, len(new_rows)
+        summary = self.env._(
+            "%(employees)s Loket employees, %(changed)s updated, %(new)s new, in %(seconds)s s",
+            employees=len(bundles),
+            changed=changed,
+            new=len(new_rows),
+            seconds=round(time.monotonic() - started, 1),
         )
+        values = {"last_sync": now, "last_sync_summary": summary, "employee_version_numbers": versions}
+        if full:
+            values["last_full_sync"] = now
+        self.write(values)
+        self._loket_commit()
+        _logger.info("Loket sync of %s: %s", self.name, summary)
         return changed
 
     def _loket_update_employee(self, row):
         employee = row.employee_id
         values = self._loket_employee_vals(row)
-        mapped_existing = row.decision == "map"
-        if mapped_existing and not self.overwrite_work_email:
-            values.pop("work_email", None)
-        changes = {k: v for k, v in values.items() if k in SYNCED_FIELDS and self._loket_differs(employee[k], v)}
+        changes = {
+            k: v for k, v in values.items() if k in SYNCED_FIELDS and LoketIntegration._loket_differs(employee[k], v)
+        }
         if changes:
             lines = [
                 self.env._(
                     "Loket: %(field)s %(old)s → %(new)s",
                     field=SYNCED_FIELDS[k],
                     old=self._loket_show(employee[k]),
-                    new=self._loket_show(v),
+                    new=self._loket_show(employee[k].browse(v) if isinstance(employee[k], models.BaseModel) else v),
                 )
                 for k, v in changes.items()
             ]
             employee.write(changes)
             employee.message_post(body="\n".join(lines))
-        self._loket_sync_contracts(employee, row.data, created=False)
+        self._loket_sync_contracts(employee, row.data, mapped=row.decision == "map")
         return 1 if changes else 0
 
     @staticmethod
@@ -292,13 +409,16 @@ class LoketIntegration(models.Model):
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
+        note = self.env._(
+            "%(count)s new Loket employee(s) to decide: %(names)s",
+            count=len(rows),
+            names=", ".join(rows.mapped("name")),
+        )
         for user in managers:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("New Loket employees to decide"),
-                note=self.env._(
-                    "%(count)s new Loket employee(s): %(names)s", count=len(rows), names=", ".join(rows.mapped("name"))
-                ),
+                note=note,
                 user_id=user.id,
             )
 

@@ -9,6 +9,8 @@ the real ``Session.send``, where the active ``responses`` mock answers them;
 leaves the machine.
 """
 
+import copy
+
 import responses
 
 from odoo.tests import common
@@ -44,6 +46,12 @@ class LoketMockMixin:
         super().setUp()
         self.fake.reset_logs()
         self.fake.faults.clear()
+        # Tests edit Loket's data through the fake; each starts from the same data.
+        saved = copy.deepcopy((self.fake.data, self.fake.version_numbers))
+        self.addCleanup(self._restore_fake_data, saved)
+
+    def _restore_fake_data(self, saved):
+        self.fake.data, self.fake.version_numbers = saved
 
     @classmethod
     def _setup_loket_integration(cls):

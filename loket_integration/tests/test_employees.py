@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -86,9 +88,107 @@ class TestEmployees(LoketCase):
 
     def test_loket_returning_an_employee_twice_keeps_one_row(self):
         self.fake.data["employees"].append(self.fake.data["employees"][0])
-        try:
-            rows = self._fetch()
-        finally:
-            self.fake.data["employees"].pop()
+        rows = self._fetch()
         self.assertEqual(len(rows), 6)
         self.assertEqual(len(self.integration.loket_employee_ids), 6)
+
+    def _add_all(self):
+        rows = self._fetch()
+        for row in rows.values():
+            row.decision = "add"
+        self.integration.loket_employee_ids.action_apply()
+        return rows
+
+    def test_incremental_sync_reads_only_version_numbers_when_nothing_changed(self):
+        self._add_all()
+        self.integration._loket_sync_employees(full=True)
+        self.fake.reset_logs()
+        self.integration._loket_sync_employees()
+        self.assertEqual(len(self.fake.requests), 1)
+        self.assertIn("lastmodifiedversionnumbers", self.fake.requests[0][1])
+        self.assertEqual(self.integration.last_sync_summary, "No change in Loket")
+
+    def test_ended_employment_closes_the_contract_and_new_employment_adds_one(self):
+        self._add_all()
+        employment = self.fake.employments_of(2)[-1]
+        employment["endDate"] = "2025-06-30"
+        self.fake.version_numbers[employment["id"]] += 1
+        self.integration._loket_sync_employees()
+        contract = self.env["hr.contract"].search([("loket_employment_id", "=", employment["id"])])
+        self.assertEqual(str(contract.date_end), "2025-06-30")
+        self.assertEqual(contract.state, "close")
+
+    def test_one_employee_with_two_employments_gets_two_contracts(self):
+        employee = self.fake.employee(6)
+        first = self.fake.employments_of(6)[0]
+        second = dict(
+            first, id="9b0c5d3e-0000-4000-8000-000000000006", payrollId=777, startDate="2025-01-01", endDate=None
+        )
+        self.fake.data["employments"].append(second)
+        self.fake.data["organizational_entities"].append(
+            {
+                "employmentId": second["id"],
+                "organizationalEntity": self.fake.data["organizational_entities"][0]["organizationalEntity"],
+            }
+        )
+        rows = self._fetch()
+        rows[6].action_add()
+        contracts = self.env["hr.contract"].search([("employee_id.loket_employee_id", "=", employee["id"])])
+        self.assertEqual(len(contracts), len(self.fake.employments_of(6)))
+        self.assertGreaterEqual(len(contracts), 2)
+        self.assertIn(777, contracts.mapped("loket_payroll_number"))
+        concurrent = contracts.filtered(lambda c: c.loket_payroll_number == 777)
+        self.assertEqual(concurrent.state, "draft")  # Odoo runs one contract at a time
+
+    def test_a_run_that_fails_halfway_resumes_without_duplicates(self):
+        self._add_all()
+        for number in range(1, 7):
+            self.fake.change_employee(number, **{"address.city": f"Stad {number}"})
+        original = type(self.integration)._loket_update_employee
+        calls = []
+
+        def flaky(integration, row):
+            calls.append(row.id)
+            if len(calls) == 3:
+                raise RuntimeError("worker killed")
+            return original(integration, row)
+
+        with (
+            patch.object(type(self.integration), "_loket_update_employee", flaky),
+            patch("odoo.addons.loket_integration.models.loket_employee_sync.BATCH_SIZE", 2),
+        ):
+            try:
+                self.integration._loket_sync_employees()
+            except RuntimeError:
+                pass  # what a crash leaves: the first batch done (committed outside tests)
+        self.assertEqual(
+            self.integration.loket_employee_ids.filtered("pending_sync").mapped("employee_number"), [3, 4, 5, 6]
+        )
+        self.integration._loket_sync_employees()
+        self.assertFalse(self.integration.loket_employee_ids.filtered("pending_sync"))
+        employees = self.env["hr.employee"].search([("loket_integration_id", "=", self.integration.id)])
+        self.assertEqual(len(employees), 6)
+        self.assertEqual(sorted(employees.mapped("private_city")), [f"Stad {n}" for n in range(1, 7)])
+        contracts = self.env["hr.contract"].search([("employee_id", "in", employees.ids)])
+        self.assertEqual(len(contracts), len(self.fake.data["employments"]))
+
+    def test_new_loket_employee_is_listed_to_decide_with_an_activity(self):
+        self._add_all()
+        self.fake.data["employees"].append(
+            dict(self.fake.employee(1), id="5f1e0000-0000-4000-8000-000000000099", employeeNumber=99)
+        )
+        self.integration._loket_sync_employees(full=True)
+        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == 99)
+        self.assertEqual(row.decision, "to_decide")
+        self.assertTrue(self.integration.activity_ids.filtered(lambda a: "New Loket employees" in (a.summary or "")))
+
+    def test_field_ownership_can_be_changed_by_the_administrator(self):
+        loket = self.fake.employee(3)
+        existing = self.env["hr.employee"].create({"name": "Eigen Naam", "work_email": "own@odoo.example.nl"})
+        rows = self._fetch()
+        rows[3].write({"decision": "map", "employee_id": existing.id})
+        rows[3].action_apply()
+        work_email = self.env["ir.model.fields"]._get("hr.employee", "work_email")
+        self.integration.overwrite_field_ids = [(4, work_email.id)]
+        self.integration._loket_sync_employees(full=True)
+        self.assertEqual(existing.work_email, loket["contactInformation"]["businessEmailAddress"])

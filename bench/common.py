@@ -1,0 +1,95 @@
+"""Shared plumbing of the benchmarks: a throwaway database with the addon installed,
+an Odoo environment on it, and a FakeLoket behind ``responses``."""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from run_tests import addons_path, pg_args  # noqa: E402
+
+
+@contextlib.contextmanager
+def throwaway_database(prefix):
+    """Create a database with loket_integration installed; drop it afterwards."""
+    os.environ.setdefault("PGPASSWORD", "odoo")
+    db = f"{prefix}_{os.getpid()}"
+    base = [sys.executable, "-m", "odoo", *pg_args(), "--addons-path", addons_path()]
+    install = [*base, "-d", db, "-i", "loket_integration", "--stop-after-init", "--without-demo", "all",
+               "--log-level", "warn", "--max-cron-threads", "0"]  # fmt: skip
+    started = time.monotonic()
+    subprocess.run(install, check=True, cwd=ROOT)
+    print(f"# database {db} ready in {time.monotonic() - started:.0f} s", flush=True)
+    try:
+        yield db
+    finally:
+        subprocess.run([*base, "db", "drop", db], cwd=ROOT, capture_output=True, check=False)
+        subprocess.run(["dropdb", "--if-exists", "-h", os.environ.get("PGHOST", "localhost"),
+                        "-U", os.environ.get("PGUSER", "odoo"), db], capture_output=True, check=False)  # fmt: skip
+
+
+@contextlib.contextmanager
+def odoo_env(db):
+    import odoo
+    from odoo import api
+
+    odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "-d", db, "--log-level", "warn"])
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        yield api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
+@contextlib.contextmanager
+def fake_loket(n_employees, **options):
+    import responses
+
+    from odoo.addons.loket_integration.loket.testing import FakeLoket
+
+    fake = FakeLoket(n_employees=n_employees, **options)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake.install(rsps)
+        yield fake
+
+
+def connect(env, fake):
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("loket_integration.client_id", fake.client_id)
+    params.set_param("loket_integration.client_secret", fake.client_secret)
+    integration = env["loket.integration"].create(
+        {
+            "name": "Bench",
+            "environment": "custom",
+            "api_url": fake.environment.api_url,
+            "oauth_url": fake.environment.oauth_url,
+        }
+    )
+    env.cr.commit()
+    integration._loket_exchange_code(fake.issue_code(integration._loket_redirect_uri()))
+    integration.administration_option_id = env["loket.administration.option"].search(
+        [("integration_id", "=", integration.id)], limit=1
+    )
+    env.cr.commit()
+    return integration
+
+
+class Measure:
+    """HTTP requests (to the fake Loket), SQL queries (on the main cursor) and wall time of a block."""
+
+    def __init__(self, env, fake, label):
+        self.env, self.fake, self.label = env, fake, label
+
+    def __enter__(self):
+        self.requests = len(self.fake.requests) + len(self.fake.token_requests)
+        self.queries = self.env.cr.sql_log_count
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        seconds = time.perf_counter() - self.started
+        requests = len(self.fake.requests) + len(self.fake.token_requests) - self.requests
+        queries = self.env.cr.sql_log_count - self.queries
+        print(f"{self.label:<40} requests={requests:>6}  sql_queries={queries:>8}  wall={seconds:8.2f} s", flush=True)
