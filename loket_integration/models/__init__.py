@@ -16,3 +16,7 @@ from . import hr_contract
 from . import loket_employee
 from . import loket_employee_sync
 from . import loket_wage_values
+from . import loket_payroll_period
+from . import loket_export_builder
+from . import loket_export
+from . import loket_export_schedule

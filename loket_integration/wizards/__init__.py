@@ -1,0 +1,1 @@
+from . import loket_export_wizard

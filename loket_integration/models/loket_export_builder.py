@@ -1,0 +1,182 @@
+"""From timesheets to Loket's import file: one GROUP BY, then pure Python."""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from odoo import models
+from odoo.tools import SQL
+
+from ..loket.payroll_csv import PayrollEntry
+
+
+@dataclass
+class ExportData:
+    entries: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    # (employee name, component number) -> Decimal, for the preview
+    employee_totals: dict = field(default_factory=lambda: defaultdict(Decimal))
+    fingerprint: str = ""
+
+
+class LoketIntegration(models.Model):
+    # One concept per file: this part of loket.integration lives in a file of its own.
+    _inherit = "loket.integration"  # pylint: disable=consider-merging-classes-inherited
+
+    def _loket_timesheet_domain(self, date_from, date_to, employees=None):
+        domain = [
+            ("project_id", "!=", False),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+            ("company_id", "=", self.company_id.id),
+        ]
+        if employees:
+            domain.append(("employee_id", "in", employees.ids))
+        return domain
+
+    def _loket_timesheet_fingerprint(self, date_from, date_to, employees=None):
+        """Changes whenever a timesheet line of the period is added, edited or removed."""
+        Line = self.env["account.analytic.line"]
+        Line.flush_model(["unit_amount", "date", "project_id", "employee_id", "company_id"])
+        query = Line._search(self._loket_timesheet_domain(date_from, date_to, employees), order="")
+        table = query.table
+        self.env.cr.execute(
+            query.select(
+                SQL("count(*)"),
+                SQL("sum(%s)", SQL.identifier(table, "unit_amount")),
+                SQL("max(%s)", SQL.identifier(table, "write_date")),
+                SQL("sum(%s)", SQL.identifier(table, "id")),
+            )
+        )
+        count, hours, last_write, ids_sum = self.env.cr.fetchone()
+        return hashlib.sha256(f"{count}|{hours}|{last_write}|{ids_sum}".encode()).hexdigest()
+
+    def _loket_export_data(self, date_from, date_to, employees=None):
+        """The entries of the file and the warnings, for the period and employees.
+        Nothing is dropped silently: every excluded line is counted in a warning."""
+        self.ensure_one()
+        _ = self.env._
+        data = ExportData(fingerprint=self._loket_timesheet_fingerprint(date_from, date_to, employees))
+        groups = self.env["account.analytic.line"]._read_group(
+            self._loket_timesheet_domain(date_from, date_to, employees),
+            ["employee_id", "loket_hour_code_id", "date:day"],
+            ["unit_amount:sum", "__count"],
+        )
+        components = {
+            code.work_entry_type_id.id: int(code.component_number)
+            for code in self.hour_code_ids
+            if (code.component_number or "").strip()
+        }
+        units = {c.department_id.id: c.distribution_unit_id.code for c in self.cost_center_ids}
+        all_employees = self.env["hr.employee"].browse({g[0].id for g in groups}) | (
+            employees or self.env["hr.employee"]
+        )
+        contracts = self._loket_payroll_contracts(all_employees, date_from, date_to)
+
+        unbound = defaultdict(lambda: [0, 0.0])
+        no_contract = defaultdict(lambda: [0, 0.0])
+        outside = defaultdict(lambda: [0, 0.0])
+        unmapped = defaultdict(lambda: [0, 0.0])
+        for employee, code, day, hours, count in groups:
+            if not employee.loket_employee_id:
+                unbound[employee.name][0] += count
+                unbound[employee.name][1] += hours
+                continue
+            if code.id not in components:
+                unmapped[code.display_name or _("(no hour code)")][0] += count
+                unmapped[code.display_name or _("(no hour code)")][1] += hours
+                continue
+            own = contracts.get(employee.id, [])
+            if not own:
+                no_contract[employee.name][0] += count
+                no_contract[employee.name][1] += hours
+                continue
+            contract = next((c for c in own if c.date_start <= day and (not c.date_end or day <= c.date_end)), None)
+            if not contract:
+                outside[employee.name][0] += count
+                outside[employee.name][1] += hours
+                continue
+            self._loket_add_entry(data, employee, contract, units, components[code.id], hours, f"{employee.name} {day}")
+
+        self._loket_add_wage_components(data, contracts, units, date_from, date_to)
+        for label, bucket in (
+            (_("Timesheet lines of employees not bound to Loket"), unbound),
+            (_("Employees without a contract carrying a payroll number in the period"), no_contract),
+            (_("Hours outside every employment"), outside),
+            (_("Hour codes used but not mapped to a Loket component"), unmapped),
+        ):
+            for name, (count, hours) in sorted(bucket.items()):
+                data.warnings.append(
+                    _(
+                        "%(label)s: %(name)s — %(count)s line(s), %(hours)s h not exported",
+                        label=label,
+                        name=name,
+                        count=count,
+                        hours=round(hours, 2),
+                    )
+                )
+        unvalidated = self._loket_unvalidated_count(date_from, date_to, employees)
+        if unvalidated:
+            data.warnings.append(
+                _("%(count)s timesheet line(s) not validated yet (exported anyway)", count=unvalidated)
+            )
+        return data
+
+    def _loket_add_entry(self, data, employee, contract, units, component, value, source):
+        department = contract.department_id or employee.department_id
+        data.entries.append(
+            PayrollEntry(
+                payroll_number=contract.loket_payroll_number,
+                component=component,
+                value=value,
+                shift=contract.loket_shift_number or None,
+                distribution_unit=units.get(department.id),
+                source=source,
+            )
+        )
+        data.employee_totals[(employee.name, component)] += Decimal(str(value))
+
+    def _loket_payroll_contracts(self, employees, date_from, date_to):
+        """``{employee id: [contracts]}``: contracts with a payroll number overlapping the period."""
+        contracts = self.env["hr.contract"].search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("loket_payroll_number", ">", 0),
+                ("state", "!=", "cancel"),
+                ("date_start", "<=", date_to),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", date_from),
+            ],
+            order="date_start",
+        )
+        result = defaultdict(list)
+        for contract in contracts:
+            result[contract.employee_id.id].append(contract)
+        return result
+
+    def _loket_add_wage_components(self, data, contracts, units, date_from, date_to):
+        """Wage component values go to the employment running at the end of the period."""
+        mapped = {
+            c.code: int(c.component_number) for c in self.wage_component_ids if (c.component_number or "").strip()
+        }
+        if not mapped:
+            return
+        employees = self.env["hr.employee"].browse(list(contracts))
+        values = self._loket_wage_component_values(employees, date_from, date_to)
+        for (employee_id, code), value in sorted(values.items()):
+            if code not in mapped or not value:
+                continue
+            employee = employees.browse(employee_id)
+            contract = contracts[employee_id][-1]
+            self._loket_add_entry(data, employee, contract, units, mapped[code], value, f"{employee.name} {code}")
+
+    def _loket_unvalidated_count(self, date_from, date_to, employees):
+        """Lines not validated yet, where a validation mechanism is installed (a ``validated`` field)."""
+        Line = self.env["account.analytic.line"]
+        if "validated" not in Line._fields:
+            return 0
+        return Line.search_count(
+            [*self._loket_timesheet_domain(date_from, date_to, employees), ("validated", "=", False)]
+        )

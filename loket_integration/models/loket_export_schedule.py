@@ -1,0 +1,62 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..loket import LoketError
+from ..loket.payroll_csv import PayrollCsvError
+from ..loket.payroll_periods import PayrollPeriod, last_closed_period
+
+_logger = logging.getLogger(__name__)
+
+
+class LoketIntegration(models.Model):
+    # One concept per file: this part of loket.integration lives in a file of its own.
+    _inherit = "loket.integration"  # pylint: disable=consider-merging-classes-inherited
+
+    export_ids = fields.One2many("loket.export", "integration_id", string="Exports")
+    export_schedule = fields.Boolean(
+        "Scheduled export", help="Generate and mail each period's export automatically once the period has ended"
+    )
+    export_days_after = fields.Integer(
+        "Days after period end", default=2, help="How many days after the end of a period its export is generated"
+    )
+    export_recipient_ids = fields.Many2many("res.partner", string="Export recipients")
+
+    def _require_export_ready(self):
+        self.ensure_one()
+        self._require_administration()
+        if not (self.client_number or "").strip().isdigit():
+            raise UserError(self.env._("Enter the payroll client number of %(name)s before exporting.", name=self.name))
+
+    def action_open_export_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export_wizard")
+        action["context"] = {"default_integration_id": self.id}
+        return action
+
+    def _loket_last_closed_period(self, today=None):
+        """The period whose export is due on ``today``, as a ``loket.payroll.period``."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        Period = self.env["loket.payroll.period"]
+        records = Period._ensure_for(self, today.year - 1) | Period._ensure_for(self, today.year)
+        plain = {PayrollPeriod(p.year, p.number, p.date_from, p.date_to): p for p in records}
+        closed = last_closed_period(list(plain), today, self.export_days_after)
+        return plain[closed] if closed else Period
+
+    @api.model
+    def _cron_generate_exports(self, today=None):
+        for integration in self.search([("export_schedule", "=", True), ("state", "=", "connected")]):
+            try:
+                period = integration._loket_last_closed_period(today)
+                if not period or integration.export_ids.filtered(lambda e, p=period: e.period_id == p):
+                    continue
+                employees = self.env["hr.employee"].search(
+                    [("loket_integration_id", "=", integration.id), ("company_id", "=", integration.company_id.id)]
+                )
+                self.env["loket.export"]._generate(integration, period, employees, integration.export_recipient_ids)
+                integration._loket_commit()
+            except (LoketError, PayrollCsvError, UserError) as exc:
+                integration.message_post(body=self.env._("Scheduled Loket export failed: %(error)s", error=str(exc)))
+                _logger.warning("Scheduled Loket export of %s failed: %s", integration.name, exc)

@@ -1,0 +1,238 @@
+import datetime
+from unittest.mock import patch
+
+from markupsafe import escape
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..loket.payroll_csv import PayrollCsvError
+from .common import LoketCase
+
+HEADER = "aanslnr;persnr;ploeg;verdelingseenheid"
+
+
+@tagged("post_install", "-at_install")
+class TestExport(LoketCase):
+    n_employees = 4
+
+    def setUp(self):
+        super().setUp()
+        self._connect()
+        integration = self.integration
+        integration.action_refresh_payroll_components()
+        integration.action_refresh_distribution_units()
+        integration.action_fetch_employees()
+        rows = integration.loket_employee_ids
+        rows.write({"decision": "add"})
+        rows.action_apply()
+        self.employees = {r.employee_number: r.employee_id for r in rows}
+        Type = self.env["hr.work.entry.type"]
+        self.worked = Type.create({"name": "Gewerkt", "code": "LKT_WRK"})
+        self.overtime = Type.create({"name": "Overwerk", "code": "LKT_OVR"})
+        self.unmapped = Type.create({"name": "Cursus", "code": "LKT_CRS"})
+        integration.write(
+            {
+                "default_hour_code_id": self.worked.id,
+                "hour_code_ids": [
+                    (0, 0, {"work_entry_type_id": self.worked.id, "component_number": "1"}),
+                    (0, 0, {"work_entry_type_id": self.overtime.id, "component_number": "28"}),
+                    (0, 0, {"work_entry_type_id": self.unmapped.id, "component_number": ""}),
+                ],
+            }
+        )
+        self.units = {u.code: u for u in integration.distribution_unit_ids}
+        self.project = self.env["project.project"].create({"name": "Bakkerij"})
+        self.year = datetime.date.today().year
+        self.period = (
+            self.env["loket.payroll.period"]._ensure_for(integration, self.year).filtered(lambda p: p.number == 3)
+        )
+        # Every employee's department books on distribution unit 10, unless a test says otherwise.
+        for employee in self.employees.values():
+            for contract in self._contracts(employee):
+                contract.department_id = self._department("Bakkerij").id
+        self._map_department("Bakkerij", "10")
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _department(self, name):
+        return self.env["hr.department"].search([("name", "=", name)], limit=1) or self.env["hr.department"].create(
+            {"name": name}
+        )
+
+    def _map_department(self, name, unit_code):
+        self.integration.cost_center_ids = [
+            (0, 0, {"department_id": self._department(name).id, "distribution_unit_id": self.units[unit_code].id})
+        ]
+
+    def _contracts(self, employee):
+        return self.env["hr.contract"].search([("employee_id", "=", employee.id)], order="date_start")
+
+    def _current_contract(self, employee):
+        return self._contracts(employee).filtered(lambda c: not c.date_end)[:1]
+
+    def _log(self, employee, hours, day=10, code=None):
+        return self.env["account.analytic.line"].create(
+            {
+                "name": "werk",
+                "project_id": self.project.id,
+                "employee_id": employee.id,
+                "unit_amount": hours,
+                "date": datetime.date(self.year, 3, day),
+                "loket_hour_code_id": (code or self.worked).id,
+            }
+        )
+
+    def _export(self, employees=None, recipients=None):
+        employees = employees or self.env["hr.employee"].browse([e.id for e in self.employees.values()])
+        return self.env["loket.export"]._generate(self.integration, self.period, employees, recipients)
+
+    @staticmethod
+    def _text(export):
+        return export.attachment_id.raw.decode()
+
+    # -- tests ----------------------------------------------------------------------------------
+
+    def test_one_employee_two_hour_codes(self):
+        employee = self.employees[1]
+        persnr = self._current_contract(employee).loket_payroll_number
+        self._log(employee, 8, day=2)
+        self._log(employee, 7.5, day=3)
+        self._log(employee, 2, day=3, code=self.overtime)
+        export = self._export()
+        self.assertEqual(self._text(export), f"{HEADER};1;28\r\n5555;{persnr};1;10;15,50;2,00\r\n")
+        self.assertEqual(export.row_count, 1)
+        self.assertEqual(export.totals, {"1": "15.50", "28": "2.00"})
+        self.assertEqual(len(export.sha256), 64)
+        self.assertTrue(export.name.endswith(f"_{self.year}_03.csv"))
+
+    def test_employee_with_two_employments_in_the_period(self):
+        employee = self.employees[2]
+        first = self._current_contract(employee)
+        first.date_end = datetime.date(self.year, 3, 15)
+        second = first.copy(
+            {
+                "date_start": datetime.date(self.year, 3, 16),
+                "date_end": False,
+                "loket_payroll_number": 901,
+                "loket_shift_number": 2,
+                "loket_employment_id": "second-employment",
+                "state": "draft",
+            }
+        )
+        self._log(employee, 8, day=10)
+        self._log(employee, 6, day=20)
+        text = self._text(self._export())
+        self.assertEqual(
+            text,
+            f"{HEADER};1\r\n5555;{first.loket_payroll_number};1;10;8,00\r\n5555;{second.loket_payroll_number};2;10;6,00\r\n",
+        )
+
+    def test_two_distribution_units(self):
+        self._map_department("Winkel", "20")
+        shop = self._current_contract(self.employees[3])
+        shop.department_id = self._department("Winkel")
+        bakery = self._current_contract(self.employees[1])
+        self._log(self.employees[1], 8)
+        self._log(self.employees[3], 4)
+        lines = self._text(self._export()).split("\r\n")
+        self.assertIn(f"5555;{bakery.loket_payroll_number};1;10;8,00", lines)
+        self.assertIn(f"5555;{shop.loket_payroll_number};1;20;4,00", lines)
+
+    def test_rounding_once(self):
+        employee = self.employees[1]
+        for day in (2, 3, 4):
+            self._log(employee, 0.333, day=day)
+        self.assertIn(";1,00\r\n", self._text(self._export()))
+
+    def test_unmapped_hour_code_is_a_warning_and_no_column(self):
+        self._log(self.employees[1], 8)
+        self._log(self.employees[1], 3, code=self.unmapped)
+        export = self._export()
+        self.assertTrue(self._text(export).startswith(f"{HEADER};1\r\n"))
+        self.assertIn("Cursus — 1 line(s), 3.0 h not exported", export.warnings)
+
+    def test_employee_without_payroll_number_is_a_warning_and_no_row(self):
+        stranger = self.env["hr.employee"].create({"name": "Zonder Loket"})
+        no_contract = self.employees[4]
+        self._contracts(no_contract).write({"loket_payroll_number": 0})
+        self._log(self.employees[1], 8)
+        self._log(stranger, 5)
+        self._log(no_contract, 6)
+        export = self._export(employees=stranger | no_contract | self.employees[1])
+        self.assertEqual(export.row_count, 1)
+        self.assertIn("not bound to Loket: Zonder Loket — 1 line(s), 5.0 h", export.warnings)
+        self.assertIn(
+            f"without a contract carrying a payroll number in the period: {no_contract.name}", export.warnings
+        )
+
+    def test_hours_outside_every_employment_are_counted(self):
+        employee = self.employees[1]
+        self._contracts(employee).write({"date_end": datetime.date(self.year, 3, 5)})
+        self._log(employee, 4, day=3)
+        self._log(employee, 6, day=20)
+        export = self._export()
+        self.assertIn("Hours outside every employment", export.warnings)
+        self.assertIn(";4,00\r\n", self._text(export))
+
+    def test_mail_carries_the_csv(self):
+        self._log(self.employees[1], 8)
+        recipient = self.env["res.partner"].create({"name": "Salarisadministratie", "email": "loon@example.nl"})
+        export = self._export(recipients=recipient)
+        mail = self.env["mail.mail"].search([("model", "=", "loket.export"), ("res_id", "=", export.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.attachment_ids, export.attachment_id)
+        self.assertEqual(mail.recipient_ids, recipient)
+        self.assertEqual(mail.state, "outgoing")  # through the mail queue
+        self.assertTrue(export.mailed)
+
+    def test_outdated_detection_and_new_version(self):
+        line = self._log(self.employees[1], 8)
+        export = self._export()
+        self.assertFalse(export.is_outdated)
+        line.unit_amount = 9
+        export.invalidate_recordset(["is_outdated"])
+        self.assertTrue(export.is_outdated)
+        again = self._export()
+        self.assertEqual(again.version, 2)
+        self.assertFalse(again.is_outdated)
+        self.assertEqual(self.env["loket.export"].search_count([("period_id", "=", self.period.id)]), 2)
+
+    def test_a_value_that_is_not_a_plain_number_stops_the_export(self):
+        self._log(self.employees[1], 8)
+        with patch(
+            "odoo.addons.loket_integration.models.loket_export.build_payroll_csv",
+            side_effect=PayrollCsvError("Value 'x' is not a plain number"),
+        ):
+            wizard = self.env["loket.export.wizard"].create(
+                {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+            )
+            with self.assertRaises(UserError):
+                wizard.action_generate()
+        self.assertFalse(self.env["loket.export"].search([("integration_id", "=", self.integration.id)]))
+
+    def test_wizard_preview_and_warnings(self):
+        self._log(self.employees[1], 8)
+        self._log(self.employees[1], 1, code=self.unmapped)
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        self.assertIn("8,00", wizard.preview_html)
+        self.assertIn(escape(self.employees[1].name), wizard.preview_html)
+        self.assertIn("Cursus", wizard.warnings)
+
+    def test_schedule_exports_the_last_closed_month_once(self):
+        recipient = self.env["res.partner"].create({"name": "Accountant", "email": "acc@example.nl"})
+        self.integration.write(
+            {"export_schedule": True, "export_days_after": 3, "export_recipient_ids": [(6, 0, recipient.ids)]}
+        )
+        self._log(self.employees[1], 8)
+        Integration = self.env["loket.integration"]
+        Integration._cron_generate_exports(today=datetime.date(self.year, 4, 2))  # March + 3 days not reached
+        exports = self.env["loket.export"].search([("integration_id", "=", self.integration.id)])
+        self.assertEqual(exports.mapped("period_number"), [2])
+        Integration._cron_generate_exports(today=datetime.date(self.year, 4, 3))
+        Integration._cron_generate_exports(today=datetime.date(self.year, 4, 4))
+        exports = self.env["loket.export"].search([("integration_id", "=", self.integration.id)], order="id")
+        self.assertEqual(exports.mapped("period_number"), [2, 3])
+        self.assertIn("8,00", self._text(exports[1]))
