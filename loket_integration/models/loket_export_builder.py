@@ -56,7 +56,6 @@ class LoketIntegration(models.Model):
         """The entries of the file and the warnings, for the period and employees.
         Nothing is dropped silently: every excluded line is counted in a warning."""
         self.ensure_one()
-        _ = self.env._
         data = ExportData(fingerprint=self._loket_timesheet_fingerprint(date_from, date_to, employees))
         groups = self.env["account.analytic.line"]._read_group(
             self._loket_timesheet_domain(date_from, date_to, employees),
@@ -84,8 +83,9 @@ class LoketIntegration(models.Model):
                 unbound[employee.name][1] += hours
                 continue
             if code.id not in components:
-                unmapped[code.display_name or _("(no hour code)")][0] += count
-                unmapped[code.display_name or _("(no hour code)")][1] += hours
+                bucket = unmapped[code.display_name or self.env._("(no hour code)")]
+                bucket[0] += count
+                bucket[1] += hours
                 continue
             own = contracts.get(employee.id, [])
             if not own:
@@ -101,14 +101,14 @@ class LoketIntegration(models.Model):
 
         self._loket_add_wage_components(data, contracts, units, date_from, date_to)
         for label, bucket in (
-            (_("Timesheet lines of employees not bound to Loket"), unbound),
-            (_("Employees without a contract carrying a payroll number in the period"), no_contract),
-            (_("Hours outside every employment"), outside),
-            (_("Hour codes used but not mapped to a Loket component"), unmapped),
+            (self.env._("Timesheet lines of employees not bound to Loket"), unbound),
+            (self.env._("Employees without a contract carrying a payroll number in the period"), no_contract),
+            (self.env._("Hours outside every employment"), outside),
+            (self.env._("Hour codes used but not mapped to a Loket component"), unmapped),
         ):
             for name, (count, hours) in sorted(bucket.items()):
                 data.warnings.append(
-                    _(
+                    self.env._(
                         "%(label)s: %(name)s — %(count)s line(s), %(hours)s h not exported",
                         label=label,
                         name=name,
@@ -119,7 +119,7 @@ class LoketIntegration(models.Model):
         unvalidated = self._loket_unvalidated_count(date_from, date_to, employees)
         if unvalidated:
             data.warnings.append(
-                _("%(count)s timesheet line(s) not validated yet (exported anyway)", count=unvalidated)
+                self.env._("%(count)s timesheet line(s) not validated yet (exported anyway)", count=unvalidated)
             )
         return data
 
