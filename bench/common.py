@@ -27,6 +27,11 @@ def throwaway_database(prefix):
     try:
         yield db
     finally:
+        if "odoo.sql_db" in sys.modules:  # this process's pooled connections would block the drop
+            import odoo
+
+            odoo.modules.registry.Registry.delete(db)
+            odoo.sql_db.close_db(db)
         subprocess.run([*base, "db", "drop", db], cwd=ROOT, capture_output=True, check=False)
         subprocess.run(["dropdb", "--if-exists", "-h", os.environ.get("PGHOST", "localhost"),
                         "-U", os.environ.get("PGUSER", "odoo"), db], capture_output=True, check=False)  # fmt: skip

@@ -57,47 +57,39 @@ class LoketIntegration(models.Model):
         Nothing is dropped silently: every excluded line is counted in a warning."""
         self.ensure_one()
         data = ExportData(fingerprint=self._loket_timesheet_fingerprint(date_from, date_to, employees))
-        groups = self.env["account.analytic.line"]._read_group(
-            self._loket_timesheet_domain(date_from, date_to, employees),
-            ["employee_id", "loket_hour_code_id", "date:day"],
-            ["unit_amount:sum", "__count"],
-        )
+        groups = self._loket_hours_by_employment(date_from, date_to, employees)
         components = {
             code.work_entry_type_id.id: int(code.component_number)
             for code in self.hour_code_ids
             if (code.component_number or "").strip()
         }
         units = {c.department_id.id: c.distribution_unit_id.code for c in self.cost_center_ids}
-        all_employees = self.env["hr.employee"].browse({g[0].id for g in groups}) | (
-            employees or self.env["hr.employee"]
-        )
+        Employee, Contract, Code = self.env["hr.employee"], self.env["hr.contract"], self.env["hr.work.entry.type"]
+        all_employees = Employee.browse({g[0] for g in groups}) | (employees or Employee)
         contracts = self._loket_payroll_contracts(all_employees, date_from, date_to)
 
         unbound = defaultdict(lambda: [0, 0.0])
         no_contract = defaultdict(lambda: [0, 0.0])
         outside = defaultdict(lambda: [0, 0.0])
         unmapped = defaultdict(lambda: [0, 0.0])
-        for employee, code, day, hours, count in groups:
+        contract_ids = tuple(c.id for own in contracts.values() for c in own)
+        employee_ids = tuple(all_employees.ids)  # one prefetch set, not one per group
+        for employee_id, code_id, contract_id, hours, count in groups:
+            employee = all_employees.browse(employee_id).with_prefetch(employee_ids)
             if not employee.loket_employee_id:
-                unbound[employee.name][0] += count
-                unbound[employee.name][1] += hours
+                bucket = unbound[employee.name]
+            elif code_id not in components:
+                bucket = unmapped[Code.browse(code_id).display_name if code_id else self.env._("(no hour code)")]
+            elif employee_id not in contracts:
+                bucket = no_contract[employee.name]
+            elif not contract_id:
+                bucket = outside[employee.name]
+            else:
+                contract = Contract.browse(contract_id).with_prefetch(contract_ids)
+                self._loket_add_entry(data, employee, contract, units, components[code_id], hours, employee.name)
                 continue
-            if code.id not in components:
-                bucket = unmapped[code.display_name or self.env._("(no hour code)")]
-                bucket[0] += count
-                bucket[1] += hours
-                continue
-            own = contracts.get(employee.id, [])
-            if not own:
-                no_contract[employee.name][0] += count
-                no_contract[employee.name][1] += hours
-                continue
-            contract = next((c for c in own if c.date_start <= day and (not c.date_end or day <= c.date_end)), None)
-            if not contract:
-                outside[employee.name][0] += count
-                outside[employee.name][1] += hours
-                continue
-            self._loket_add_entry(data, employee, contract, units, components[code.id], hours, f"{employee.name} {day}")
+            bucket[0] += count
+            bucket[1] += hours
 
         self._loket_add_wage_components(data, contracts, units, date_from, date_to)
         for label, bucket in (
@@ -122,6 +114,46 @@ class LoketIntegration(models.Model):
                 self.env._("%(count)s timesheet line(s) not validated yet (exported anyway)", count=unvalidated)
             )
         return data
+
+    def _loket_hours_by_employment(self, date_from, date_to, employees=None):
+        """``[(employee id, hour code id, contract id, hours, lines)]``: the period's timesheet
+        lines summed per day in one GROUP BY, each day placed on the payroll contract
+        running on it (the latest started one where Odoo holds overlapping ones; NULL
+        when none), then summed per contract. The result grows with employees × hour
+        codes × employments, not with lines."""
+        Line = self.env["account.analytic.line"]
+        Line.flush_model()
+        self.env["hr.contract"].flush_model()
+        lines = Line._search(self._loket_timesheet_domain(date_from, date_to, employees), order="")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH days AS (
+                    SELECT l.employee_id, l.loket_hour_code_id, l.date, SUM(l.unit_amount) AS hours, COUNT(*) AS n
+                      FROM account_analytic_line l
+                     WHERE l.id IN (%s)
+                  GROUP BY l.employee_id, l.loket_hour_code_id, l.date
+                ), placed AS (
+                    SELECT DISTINCT ON (d.employee_id, d.loket_hour_code_id, d.date)
+                           d.employee_id, d.loket_hour_code_id, d.hours, d.n, hc.id AS contract_id
+                      FROM days d
+                 LEFT JOIN hr_contract hc
+                        ON hc.employee_id = d.employee_id
+                       AND hc.loket_payroll_number > 0
+                       AND hc.state != 'cancel'
+                       AND hc.date_start <= d.date
+                       AND (hc.date_end IS NULL OR hc.date_end >= d.date)
+                  ORDER BY d.employee_id, d.loket_hour_code_id, d.date, hc.date_start DESC NULLS LAST, hc.id DESC
+                )
+                SELECT employee_id, loket_hour_code_id, contract_id, SUM(hours), SUM(n)::int
+                  FROM placed
+              GROUP BY employee_id, loket_hour_code_id, contract_id
+              ORDER BY employee_id, loket_hour_code_id, contract_id
+                """,
+                lines.select(),
+            )
+        )
+        return self.env.cr.fetchall()
 
     def _loket_add_entry(self, data, employee, contract, units, component, value, source):
         department = contract.department_id or employee.department_id

@@ -2,7 +2,7 @@ import logging
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..loket import ENVIRONMENTS, LoketClient, LoketEnvironment, LoketError, LoketInvalidGrantError, LoketOAuth
@@ -297,6 +297,17 @@ class LoketIntegration(models.Model):
         year = self.components_year or fields.Date.today().year
         rows = self._loket_call(lambda client: list(client.payroll_components(self.loket_administration_id, year)))
         self.env["loket.payroll.component"]._replace_for(self, year, rows)
+
+    def action_add_used_hour_codes(self):
+        """One hour code row per work entry type used on the company's timesheets (or its default)."""
+        self.ensure_one()
+        groups = self.env["account.analytic.line"]._read_group(
+            [("company_id", "=", self.company_id.id), ("project_id", "!=", False), ("loket_hour_code_id", "!=", False)],
+            ["loket_hour_code_id"],
+        )
+        used = {code for (code,) in groups} | set(self.default_hour_code_id)
+        missing = [code for code in used if code not in self.hour_code_ids.work_entry_type_id]
+        self.hour_code_ids = [Command.create({"work_entry_type_id": code.id}) for code in missing]
 
     @api.model
     def action_add_integration(self):

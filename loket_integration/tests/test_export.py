@@ -236,3 +236,21 @@ class TestExport(LoketCase):
         exports = self.env["loket.export"].search([("integration_id", "=", self.integration.id)], order="id")
         self.assertEqual(exports.mapped("period_number"), [2, 3])
         self.assertIn("8,00", self._text(exports[1]))
+
+    def test_schedule_with_computed_weekly_periods(self):
+        self.integration.action_disconnect()  # Loket's periods unreachable: computed from the period type
+        self.integration.write({"payroll_period_type": "week", "export_schedule": True, "export_days_after": 1})
+        self.integration.state = "connected"
+        self.env["loket.payroll.period"].search([("integration_id", "=", self.integration.id)]).unlink()
+        today = datetime.date(self.year, 3, 11)
+        period = self.integration._loket_last_closed_period(today)
+        # The last Sunday with one day passed since: the week before today's ISO week.
+        self.assertEqual(period.date_to, today - datetime.timedelta(days=today.isoweekday()))
+        self.assertEqual((period.date_to - period.date_from).days, 6)
+        self.assertFalse(period.from_loket)
+
+    def test_hour_codes_in_use_are_added(self):
+        self._log(self.employees[1], 8)
+        self.integration.hour_code_ids.unlink()
+        self.integration.action_add_used_hour_codes()
+        self.assertEqual(self.integration.hour_code_ids.work_entry_type_id, self.worked)

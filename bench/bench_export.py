@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The Loket export of one month: wall time and peak memory, next to one raw SQL GROUP BY.
+
+    python3 bench/bench_export.py [--employees 1000] [--lines-per-day 3]
+
+About 66,000 timesheet lines for 1,000 employees (22 working days × 3 lines).
+Targets (issue 5): within 2× of the GROUP BY's time; memory flat in the number of
+lines (the second pass doubles the lines on the same days). Needs Odoo 18 and
+PostgreSQL (PGHOST/PGUSER/PGPASSWORD, as `make test`).
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import time
+import tracemalloc
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from common import connect, fake_loket, odoo_env, throwaway_database
+
+GROUP_BY = """
+    SELECT employee_id, loket_hour_code_id, date, sum(unit_amount), count(*)
+      FROM account_analytic_line
+     WHERE project_id IS NOT NULL AND date BETWEEN %s AND %s AND company_id = %s
+  GROUP BY employee_id, loket_hour_code_id, date
+"""
+
+
+def insert_lines(env, project, employees, code, start, end, per_day):
+    """Timesheet lines straight in SQL: ORM creation is not what is measured."""
+    env.cr.execute(
+        """
+        INSERT INTO account_analytic_line
+               (name, date, amount, unit_amount, company_id, project_id, employee_id, loket_hour_code_id,
+                create_uid, write_uid, create_date, write_date)
+        SELECT 'werk', d::date, 0, 8.0 / %(per_day)s, %(company)s, %(project)s, e, %(code)s, 1, 1, now(), now()
+          FROM unnest(%(employees)s::int[]) AS e,
+               generate_series(%(start)s::date, %(end)s::date, interval '1 day') AS d,
+               generate_series(1, %(per_day)s) AS n
+         WHERE extract(isodow FROM d) < 6
+        """,
+        {
+            "per_day": per_day,
+            "company": env.company.id,
+            "project": project.id,
+            "employees": employees.ids,
+            "code": code.id,
+            "start": start,
+            "end": end,
+        },
+    )
+    env.cr.commit()
+    env["account.analytic.line"].invalidate_model()
+
+
+def measure(env, integration, period, label):
+    env.cr.execute(
+        "SELECT count(*) FROM account_analytic_line WHERE date BETWEEN %s AND %s", (period.date_from, period.date_to)
+    )
+    lines = env.cr.fetchone()[0]
+    started = time.perf_counter()
+    env.cr.execute(GROUP_BY, (period.date_from, period.date_to, env.company.id))
+    groups = len(env.cr.fetchall())
+    group_by = time.perf_counter() - started
+
+    from odoo.addons.loket_integration.loket.payroll_csv import build_payroll_csv
+
+    started = time.perf_counter()
+    integration._loket_hours_by_employment(period.date_from, period.date_to)
+    by_employment = time.perf_counter() - started
+    started = time.perf_counter()
+    integration._loket_timesheet_fingerprint(period.date_from, period.date_to)
+    fingerprint = time.perf_counter() - started
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    data = integration._loket_export_data(period.date_from, period.date_to)
+    csv = build_payroll_csv(integration.client_number, data.entries)
+    export = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"{label:<22} lines={lines:>7}  groups={groups:>6}  rows={csv.rows:>5}  "
+        f"group_by={group_by:7.3f} s  export={export:7.3f} s  ratio={export / group_by:5.2f}x  "
+        f"peak_memory={peak / 2**20:7.1f} MiB  warnings={len(data.warnings)}  "
+        f"(of which: grouping query {by_employment:.3f} s, fingerprint {fingerprint:.3f} s)",
+        flush=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--lines-per-day", type=int, default=3)
+    args = parser.parse_args()
+    with throwaway_database("loket_bench_export") as db, odoo_env(db) as env, fake_loket(args.employees) as fake:
+        integration = connect(env, fake)
+        integration.action_fetch_employees()
+        rows = integration.loket_employee_ids
+        rows.write({"decision": "add"})
+        rows.action_apply()
+        integration.action_refresh_payroll_components()
+        worked = env.ref("hr_work_entry.work_entry_type_attendance")
+        integration.hour_code_ids = [(0, 0, {"work_entry_type_id": worked.id, "component_number": "1"})]
+        env.cr.commit()
+        year = datetime.date.today().year
+        period = env["loket.payroll.period"]._ensure_for(integration, year).filtered(lambda p: p.number == 3)
+        project = env["project.project"].create({"name": "Bench"})
+        employees = env["hr.employee"].search([("loket_integration_id", "=", integration.id)])
+        insert_lines(env, project, employees, worked, period.date_from, period.date_to, args.lines_per_day)
+        env.cr.execute("ANALYZE account_analytic_line")
+        measure(env, integration, period, "one month")
+        measure(env, integration, period, "one month (warm)")
+        insert_lines(env, project, employees, worked, period.date_from, period.date_to, args.lines_per_day)
+        env.cr.execute("ANALYZE account_analytic_line")
+        measure(env, integration, period, "twice the lines")
+
+
+if __name__ == "__main__":
+    main()
