@@ -98,7 +98,7 @@ class LoketExport(models.Model):
                 "res_id": export.id,
             }
         )
-        integration.last_export = fields.Datetime.now()
+        integration.sudo().last_export = fields.Datetime.now()  # a Loket user may not edit the integration
         if recipients:
             export._send(recipients)
         return export

@@ -4,11 +4,37 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from odoo import models
 from odoo.tools import SQL
 
 from ..loket.payroll_csv import PayrollEntry
+
+
+class HoursGroup(NamedTuple):
+    """One row of ``_loket_hours_by_employment``."""
+
+    employee_id: int
+    employee_name: str
+    bound: bool  # the employee is bound to a Loket employee
+    employee_department_id: int | None
+    code_id: int | None
+    contract_id: int | None
+    payroll_number: int | None
+    shift: int | None
+    contract_department_id: int | None
+    hours: float
+    lines: int
+
+
+class LatestContract(NamedTuple):
+    employee_id: int
+    employee_name: str
+    contract_id: int
+    payroll_number: int
+    shift: int | None
+    department_id: int | None
 
 
 @dataclass
@@ -64,34 +90,34 @@ class LoketIntegration(models.Model):
             if (code.component_number or "").strip()
         }
         units = {c.department_id.id: c.distribution_unit_id.code for c in self.cost_center_ids}
-        Employee, Contract, Code = self.env["hr.employee"], self.env["hr.contract"], self.env["hr.work.entry.type"]
-        all_employees = Employee.browse({g[0] for g in groups}) | (employees or Employee)
-        contracts = self._loket_payroll_contracts(all_employees, date_from, date_to)
+        employee_ids = {g.employee_id for g in groups} | set(employees.ids if employees else ())
+        latest_contracts = self._loket_latest_payroll_contracts(employee_ids, date_from, date_to)
+        Code = self.env["hr.work.entry.type"]
 
         unbound = defaultdict(lambda: [0, 0.0])
         no_contract = defaultdict(lambda: [0, 0.0])
         outside = defaultdict(lambda: [0, 0.0])
         unmapped = defaultdict(lambda: [0, 0.0])
-        contract_ids = tuple(c.id for own in contracts.values() for c in own)
-        employee_ids = tuple(all_employees.ids)  # one prefetch set, not one per group
-        for employee_id, code_id, contract_id, hours, count in groups:
-            employee = all_employees.browse(employee_id).with_prefetch(employee_ids)
-            if not employee.loket_employee_id:
-                bucket = unbound[employee.name]
-            elif code_id not in components:
-                bucket = unmapped[Code.browse(code_id).display_name if code_id else self.env._("(no hour code)")]
-            elif employee_id not in contracts:
-                bucket = no_contract[employee.name]
-            elif not contract_id:
-                bucket = outside[employee.name]
+        for group in groups:
+            if not group.bound:
+                bucket = unbound[group.employee_name]
+            elif group.code_id not in components:
+                name = Code.browse(group.code_id).display_name if group.code_id else self.env._("(no hour code)")
+                bucket = unmapped[name]
+            elif group.employee_id not in latest_contracts:
+                bucket = no_contract[group.employee_name]
+            elif not group.contract_id:
+                bucket = outside[group.employee_name]
             else:
-                contract = Contract.browse(contract_id).with_prefetch(contract_ids)
-                self._loket_add_entry(data, employee, contract, units, components[code_id], hours, employee.name)
+                department = group.contract_department_id or group.employee_department_id
+                self._loket_add_entry(
+                    data, group, units.get(department), components[group.code_id], group.hours, group.employee_name
+                )
                 continue
-            bucket[0] += count
-            bucket[1] += hours
+            bucket[0] += group.lines
+            bucket[1] += group.hours
 
-        self._loket_add_wage_components(data, contracts, units, date_from, date_to)
+        self._loket_add_wage_components(data, latest_contracts, units, date_from, date_to)
         for label, bucket in (
             (self.env._("Timesheet lines of employees not bound to Loket"), unbound),
             (self.env._("Employees without a contract carrying a payroll number in the period"), no_contract),
@@ -145,64 +171,72 @@ class LoketIntegration(models.Model):
                        AND (hc.date_end IS NULL OR hc.date_end >= d.date)
                   ORDER BY d.employee_id, d.loket_hour_code_id, d.date, hc.date_start DESC NULLS LAST, hc.id DESC
                 )
-                SELECT employee_id, loket_hour_code_id, contract_id, SUM(hours), SUM(n)::int
-                  FROM placed
-              GROUP BY employee_id, loket_hour_code_id, contract_id
-              ORDER BY employee_id, loket_hour_code_id, contract_id
+                SELECT p.employee_id, e.name, e.loket_employee_id IS NOT NULL, e.department_id,
+                       p.loket_hour_code_id, p.contract_id, hc.loket_payroll_number, hc.loket_shift_number,
+                       hc.department_id, SUM(p.hours), SUM(p.n)::int
+                  FROM placed p
+                  JOIN hr_employee e ON e.id = p.employee_id
+             LEFT JOIN hr_contract hc ON hc.id = p.contract_id
+              GROUP BY p.employee_id, e.name, e.loket_employee_id, e.department_id, p.loket_hour_code_id,
+                       p.contract_id, hc.loket_payroll_number, hc.loket_shift_number, hc.department_id
+              ORDER BY p.employee_id, p.loket_hour_code_id, p.contract_id
                 """,
                 lines.select(),
             )
         )
-        return self.env.cr.fetchall()
+        return [HoursGroup(*row) for row in self.env.cr.fetchall()]
 
-    def _loket_add_entry(self, data, employee, contract, units, component, value, source):
-        department = contract.department_id or employee.department_id
+    def _loket_add_entry(self, data, employment, unit, component, value, source):
+        """``employment``: anything with ``payroll_number``, ``shift`` and ``employee_name``."""
         data.entries.append(
             PayrollEntry(
-                payroll_number=contract.loket_payroll_number,
+                payroll_number=employment.payroll_number,
                 component=component,
                 value=value,
-                shift=contract.loket_shift_number or None,
-                distribution_unit=units.get(department.id),
+                shift=employment.shift or None,
+                distribution_unit=unit,
                 source=source,
             )
         )
-        data.employee_totals[(employee.name, component)] += Decimal(str(value))
+        data.employee_totals[(employment.employee_name, component)] += Decimal(str(value))
 
-    def _loket_payroll_contracts(self, employees, date_from, date_to):
-        """``{employee id: [contracts]}``: contracts with a payroll number overlapping the period."""
-        contracts = self.env["hr.contract"].search(
-            [
-                ("employee_id", "in", employees.ids),
-                ("loket_payroll_number", ">", 0),
-                ("state", "!=", "cancel"),
-                ("date_start", "<=", date_to),
-                "|",
-                ("date_end", "=", False),
-                ("date_end", ">=", date_from),
-            ],
-            order="date_start",
+    def _loket_latest_payroll_contracts(self, employee_ids, date_from, date_to):
+        """``{employee id: LatestContract}``: per employee, the latest started contract with a
+        payroll number overlapping the period. Read in SQL: exporting needs the payroll
+        bindings, not the right to read contracts."""
+        if not employee_ids:
+            return {}
+        self.env["hr.contract"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (hc.employee_id)
+                   hc.employee_id, e.name, hc.id, hc.loket_payroll_number, hc.loket_shift_number,
+                   COALESCE(hc.department_id, e.department_id)
+              FROM hr_contract hc
+              JOIN hr_employee e ON e.id = hc.employee_id
+             WHERE hc.employee_id = ANY(%s) AND hc.loket_payroll_number > 0 AND hc.state != 'cancel'
+               AND hc.date_start <= %s AND (hc.date_end IS NULL OR hc.date_end >= %s)
+          ORDER BY hc.employee_id, hc.date_start DESC, hc.id DESC
+            """,
+            (list(employee_ids), date_to, date_from),
         )
-        result = defaultdict(list)
-        for contract in contracts:
-            result[contract.employee_id.id].append(contract)
-        return result
+        return {row[0]: LatestContract(*row) for row in self.env.cr.fetchall()}
 
-    def _loket_add_wage_components(self, data, contracts, units, date_from, date_to):
+    def _loket_add_wage_components(self, data, latest_contracts, units, date_from, date_to):
         """Wage component values go to the employment running at the end of the period."""
         mapped = {
             c.code: int(c.component_number) for c in self.wage_component_ids if (c.component_number or "").strip()
         }
         if not mapped:
             return
-        employees = self.env["hr.employee"].browse(list(contracts))
+        # sudo: the values read private employee data (home-work distance) the payroll needs.
+        employees = self.env["hr.employee"].sudo().browse(list(latest_contracts))
         values = self._loket_wage_component_values(employees, date_from, date_to)
         for (employee_id, code), value in sorted(values.items()):
             if code not in mapped or not value:
                 continue
-            employee = employees.browse(employee_id)
-            contract = contracts[employee_id][-1]
-            self._loket_add_entry(data, employee, contract, units, mapped[code], value, f"{employee.name} {code}")
+            contract = latest_contracts[employee_id]
+            self._loket_add_entry(data, contract, units.get(contract.department_id), mapped[code], value, code)
 
     def _loket_unvalidated_count(self, date_from, date_to, employees):
         """Lines not validated yet, where a validation mechanism is installed (a ``validated`` field)."""

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from markupsafe import escape
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..loket.payroll_csv import PayrollCsvError
 from .common import LoketCase
@@ -254,3 +254,20 @@ class TestExport(LoketCase):
         self.integration.hour_code_ids.unlink()
         self.integration.action_add_used_hour_codes()
         self.assertEqual(self.integration.hour_code_ids.work_entry_type_id, self.worked)
+
+    def test_a_loket_user_without_hr_rights_can_export(self):
+        self._log(self.employees[1], 8)
+        self._log(self.employees[2], 4)
+        user = new_test_user(self.env, "loket_exporter", groups="loket_integration.group_loket_user,base.group_user")
+        self.assertFalse(user.has_group("hr.group_hr_user"))
+        wizard = (
+            self.env["loket.export.wizard"]
+            .with_user(user)
+            .create({"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id})
+        )
+        wizard._onchange_period_list()
+        self.assertEqual(len(wizard.employee_ids), len(self.employees))
+        action = wizard.action_generate()
+        export = self.env["loket.export"].browse(action["res_id"])
+        self.assertEqual(export.row_count, 2)
+        self.assertEqual(export.user_id, user)

@@ -38,7 +38,9 @@ class LoketExportWizard(models.TransientModel):
             periods = self.env["loket.payroll.period"]._ensure_for(self.integration_id, self.year)
             if self.period_id not in periods:
                 self.period_id = self.integration_id._loket_last_closed_period() or periods[:1]
-            self.employee_ids = self.env["hr.employee"].search([("loket_integration_id", "=", self.integration_id.id)])
+            # sudo: the Loket binding is an HR field; the employees themselves are the export's scope.
+            bound = self.env["hr.employee"].sudo().search([("loket_integration_id", "=", self.integration_id.id)])
+            self.employee_ids = self.env["hr.employee"].browse(bound.ids)
 
     @api.depends("integration_id", "period_id")
     def _compute_previous_export(self):
