@@ -155,10 +155,8 @@ class LoketIntegration(models.Model):
             SQL(
                 """
                 WITH days AS (
-                    SELECT l.employee_id, l.loket_hour_code_id, l.date, SUM(l.unit_amount) AS hours, COUNT(*) AS n
-                      FROM account_analytic_line l
-                     WHERE l.id IN (%s)
-                  GROUP BY l.employee_id, l.loket_hour_code_id, l.date
+                    %s
+                  GROUP BY 1, 2, 3
                 ), placed AS (
                     SELECT DISTINCT ON (d.employee_id, d.loket_hour_code_id, d.date)
                            d.employee_id, d.loket_hour_code_id, d.hours, d.n, hc.id AS contract_id
@@ -181,7 +179,13 @@ class LoketIntegration(models.Model):
                        p.contract_id, hc.loket_payroll_number, hc.loket_shift_number, hc.department_id
               ORDER BY p.employee_id, p.loket_hour_code_id, p.contract_id
                 """,
-                lines.select(),
+                lines.select(  # the domain's own FROM/WHERE (record rules included), grouped per day
+                    SQL("%s AS employee_id", SQL.identifier(lines.table, "employee_id")),
+                    SQL("%s AS loket_hour_code_id", SQL.identifier(lines.table, "loket_hour_code_id")),
+                    SQL("%s AS date", SQL.identifier(lines.table, "date")),
+                    SQL("SUM(%s) AS hours", SQL.identifier(lines.table, "unit_amount")),
+                    SQL("COUNT(*) AS n"),
+                ),
             )
         )
         return [HoursGroup(*row) for row in self.env.cr.fetchall()]
