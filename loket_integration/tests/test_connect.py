@@ -55,6 +55,15 @@ class TestOAuthCallback(LoketHttpCase):
         self.assertEqual(self._callback(state=state).status_code, 400)  # single use
         self.assertEqual(self.fake.token_requests, ["authorization_code"])
 
+    def test_a_loket_administrator_without_system_rights_can_connect(self):
+        new_test_user(self.env, "loket_admin", groups="loket_integration.group_loket_manager,base.group_user")
+        self.authenticate("loket_admin", "loket_admin")
+        state = self._start_login("loket_admin")
+        self.assertIn(self._callback(state=state).status_code, (302, 303))
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "connected")
+        self.assertTrue(self.integration.has_refresh_token)
+
     def test_callback_refuses_a_state_issued_to_another_user(self):
         new_test_user(self.env, "loket_other", groups="loket_integration.group_loket_manager,base.group_user")
         state = self._start_login("admin")

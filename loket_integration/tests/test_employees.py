@@ -193,3 +193,14 @@ class TestEmployees(LoketCase):
         self.integration.overwrite_field_ids = [(4, work_email.id)]
         self.integration._loket_sync_employees(full=True)
         self.assertEqual(existing.work_email, loket["contactInformation"]["businessEmailAddress"])
+
+    def test_suggestion_by_name_and_birth_date(self):
+        loket = self.fake.employee(2)
+        twin = self.env["hr.employee"].create(
+            {"name": "placeholder", "birthday": loket["personalDetails"]["dateOfBirth"]}
+        )
+        rows = self._fetch()
+        twin.name = rows[2].name
+        self.integration.loket_employee_ids.unlink()
+        rows = self._fetch()
+        self.assertEqual(rows[2].suggested_employee_id, twin)

@@ -184,7 +184,16 @@ class TestExport(LoketCase):
         self.assertEqual(mail.attachment_ids, export.attachment_id)
         self.assertEqual(mail.recipient_ids, recipient)
         self.assertEqual(mail.state, "outgoing")  # through the mail queue
+        self.assertIn("Overwrite", mail.body_html)
         self.assertTrue(export.mailed)
+
+    def test_mail_body_carries_the_warnings(self):
+        self._log(self.employees[1], 8)
+        self._log(self.employees[1], 2, code=self.unmapped)
+        recipient = self.env["res.partner"].create({"name": "Loon", "email": "loon@example.nl"})
+        export = self._export(recipients=recipient)
+        mail = self.env["mail.mail"].search([("model", "=", "loket.export"), ("res_id", "=", export.id)])
+        self.assertIn("Cursus", mail.body_html)
 
     def test_outdated_detection_and_new_version(self):
         line = self._log(self.employees[1], 8)
