@@ -197,12 +197,14 @@ class LoketIntegration(models.Model):
     # -- applying decisions ----------------------------------------------------------------
 
     def _loket_apply_decisions(self, rows):
-        for row in rows:
-            if row.decision == "add" and not row.employee_id:
-                employee = self.env["hr.employee"].create(self._loket_employee_vals(row, created=True))
+        to_add = rows.filtered(lambda r: r.decision == "add" and not r.employee_id)
+        if to_add:  # one batched create for the employees; their contracts follow one by one
+            employees = self.env["hr.employee"].create([self._loket_employee_vals(r, created=True) for r in to_add])
+            for row, employee in zip(to_add, employees, strict=True):
                 row.write({"employee_id": employee.id, "pending_sync": False})
                 self._loket_sync_contracts(employee, row.data, created=True)
-            elif row.decision == "map":
+        for row in rows - to_add:
+            if row.decision == "map":
                 if not row.employee_id:
                     raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=row.name))
                 row.employee_id.write(self._loket_binding_vals(row))
