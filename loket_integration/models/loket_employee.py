@@ -25,6 +25,7 @@ class LoketEmployee(models.Model):
     employee_id = fields.Many2one("hr.employee", string="Odoo employee", check_company=True)
     data = fields.Json(help="Loket's employee, employments, organizational entities and working hours")
     data_hash = fields.Char(help="Fingerprint of data: unchanged Loket data is not processed again")
+    sync_error = fields.Char(readonly=True, help="Why the last synchronisation could not update this employee")
     pending_sync = fields.Boolean(help="Loket data changed since the bound Odoo employee was last updated")
 
     _sql_constraints = [("loket_unique", "unique(integration_id, loket_id)", "This Loket employee is listed already.")]

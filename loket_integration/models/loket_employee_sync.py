@@ -347,20 +347,36 @@ class LoketIntegration(models.Model):
         self._loket_commit()
         todo = Rows.search(pending_domain)
         changed = 0
+        failed = self.env["loket.employee"]
         for start in range(0, len(todo), BATCH_SIZE):
             for row in todo[start : start + BATCH_SIZE]:
-                changed += self._loket_update_employee(row)
-                row.pending_sync = False
+                try:
+                    with self.env.cr.savepoint():
+                        changed += self._loket_update_employee(row)
+                except UserError as exc:  # ValidationError too: record it on the row, go on with the others
+                    row.sync_error = str(exc)
+                    failed |= row
+                    continue
+                row.write({"pending_sync": False, "sync_error": False})
             self._loket_commit()
             _logger.info(
                 "Loket sync of %s: %s/%s employees updated", self.name, min(start + BATCH_SIZE, len(todo)), len(todo)
             )
         if new_rows:
             self._loket_notify_new_employees(new_rows)
+        if failed:
+            self.message_post(
+                body=self.env._(
+                    "Loket sync could not update %(count)s employee(s): %(names)s (see the Loket employees list).",
+                    count=len(failed),
+                    names=", ".join(failed.mapped("name")),
+                )
+            )
         summary = self.env._(
-            "%(employees)s Loket employees, %(changed)s updated, %(new)s new, in %(seconds)s s",
+            "%(employees)s Loket employees, %(changed)s updated, %(failed)s failed, %(new)s new, in %(seconds)s s",
             employees=len(bundles),
             changed=changed,
+            failed=len(failed),
             new=len(new_rows),
             seconds=round(time.monotonic() - started, 1),
         )
@@ -433,11 +449,12 @@ class LoketIntegration(models.Model):
         for integration in self.search([("state", "=", "connected"), ("loket_employer_id", "!=", False)]):
             try:
                 integration._loket_sync_employees()
-            except LoketError as exc:
+            except (LoketError, UserError) as exc:
                 if not modules.module.current_test:
                     self.env.cr.rollback()
                 if isinstance(exc, LoketInvalidGrantError):
                     integration._loket_mark_disconnected(str(exc))
-                integration.message_post(body=integration._loket_error_text(exc))
+                text = integration._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
+                integration.message_post(body=text)
                 _logger.warning("Loket sync of %s failed: %s", integration.name, exc)
                 integration._loket_commit()

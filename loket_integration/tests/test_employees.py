@@ -204,3 +204,23 @@ class TestEmployees(LoketCase):
         self.integration.loket_employee_ids.unlink()
         rows = self._fetch()
         self.assertEqual(rows[2].suggested_employee_id, twin)
+
+    def test_one_failing_employee_is_recorded_and_the_others_are_synced(self):
+        self._add_all()
+        for number in (1, 2):
+            self.fake.change_employee(number, **{"address.city": "Gouda"})
+        original = type(self.integration)._loket_employee_vals
+
+        def refuse_first(integration, row, created=False):
+            if row.employee_number == 1:
+                raise ValidationError("Postcode past niet")
+            return original(integration, row, created=created)
+
+        with patch.object(type(self.integration), "_loket_employee_vals", refuse_first):
+            self.integration._loket_sync_employees()
+        rows = {r.employee_number: r for r in self.integration.loket_employee_ids}
+        self.assertEqual(rows[1].sync_error, "Postcode past niet")
+        self.assertTrue(rows[1].pending_sync)  # retried next run
+        self.assertEqual(rows[2].employee_id.private_city, "Gouda")
+        self.assertIn("1 failed", self.integration.last_sync_summary)
+        self.assertTrue(self.integration.message_ids.filtered(lambda m: "could not update" in (m.body or "")))

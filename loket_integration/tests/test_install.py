@@ -24,3 +24,28 @@ class TestInstall(LoketCase):
         with self.assertRaises(requests.ConnectionError):
             requests.get("https://api.loket.nl/v2/providers/employers", timeout=5)
         self.assertTrue(issubclass(common.BlockedRequest, requests.ConnectionError))
+
+
+@tagged("post_install", "-at_install")
+class TestViewsLoadPerRole(LoketCase):
+    """Every screen opens for the role that uses it (fields with groups, access rights)."""
+
+    def test_views_per_role(self):
+        from odoo.tests import new_test_user
+
+        manager = new_test_user(self.env, "loket_v_mgr", groups="loket_integration.group_loket_manager,base.group_user")
+        user = new_test_user(self.env, "loket_v_user", groups="loket_integration.group_loket_user,base.group_user")
+        for who, model in (
+            (manager, "loket.integration"),
+            (manager, "loket.employee"),
+            (user, "loket.export"),
+            (user, "loket.export.wizard"),
+            (user, "account.analytic.line"),
+        ):
+            views = self.env[model].with_user(who).get_views([(False, "form"), (False, "list")])
+            self.assertTrue(views["views"], model)
+        form = self.env["loket.integration"].with_user(manager).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="api_url"', form)  # custom URLs: system admins only
+        form = self.env["loket.integration"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="api_url"', form)
+        self.assertTrue(self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"])
