@@ -213,7 +213,7 @@ class TestEmployees(LoketCase):
 
         def refuse_first(integration, row, created=False):
             if row.employee_number == 1:
-                raise ValidationError("Postcode past niet")
+                raise ValidationError(integration.env._("Postcode past niet"))
             return original(integration, row, created=created)
 
         with patch.object(type(self.integration), "_loket_employee_vals", refuse_first):
