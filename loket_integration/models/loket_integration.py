@@ -143,6 +143,17 @@ class LoketIntegration(models.Model):
             raise UserError(self.env._("Enter the Loket OAuth client id and secret first (Settings → Loket.nl)."))
         return client_id, secret
 
+    def _loket_can_call(self):
+        """Whether a Loket call can be attempted at all (connected, administration, OAuth client)."""
+        self.ensure_one()
+        params = self.env["ir.config_parameter"].sudo()
+        return bool(
+            self.has_refresh_token
+            and self.loket_administration_id
+            and params.get_param("loket_integration.client_id")
+            and params.get_param("loket_integration.client_secret")
+        )
+
     def _loket_redirect_uri(self):
         return self.get_base_url().rstrip("/") + CALLBACK_PATH
 

@@ -1,6 +1,11 @@
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..loket.payroll_periods import computed_periods, periods_from_loket
+
+_logger = logging.getLogger(__name__)
 
 
 class LoketPayrollPeriod(models.Model):
@@ -36,10 +41,14 @@ class LoketPayrollPeriod(models.Model):
         if existing:
             return existing
         periods, from_loket = [], False
-        if integration.has_refresh_token and integration.loket_administration_id:
-            rows = integration._loket_call(lambda c: list(c.payroll_periods(integration.loket_administration_id)))
-            periods = [p for p in periods_from_loket(rows) if p.year == year]
-            from_loket = bool(periods)
+        if integration._loket_can_call():
+            try:
+                rows = integration._loket_call(lambda c: list(c.payroll_periods(integration.loket_administration_id)))
+            except UserError as exc:  # the export works on Odoo's data: fall back, say why in the log
+                _logger.warning("Loket payroll periods of %s unavailable, computing them: %s", integration.name, exc)
+            else:
+                periods = [p for p in periods_from_loket(rows) if p.year == year]
+                from_loket = bool(periods)
         if not periods:
             periods = computed_periods(year, integration.payroll_period_type)
         return self.create(

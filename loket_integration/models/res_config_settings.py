@@ -18,6 +18,7 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.loket_redirect_uri = settings.get_base_url().rstrip("/") + CALLBACK_PATH
 
+    @api.depends("company_id")  # a dependency, so that the settings form (a new record) computes it
     def _compute_loket_integration_count(self):
         count = self.env["loket.integration"].search_count([])
         for settings in self:

@@ -280,3 +280,16 @@ class TestExport(LoketCase):
         export = self.env["loket.export"].browse(action["res_id"])
         self.assertEqual(export.row_count, 2)
         self.assertEqual(export.user_id, user)
+
+    def test_periods_are_computed_when_loket_cannot_answer(self):
+        self.env["loket.payroll.period"].search([("integration_id", "=", self.integration.id)]).unlink()
+        self.fake.fail(
+            "/providers/employers/payrolladministrations/{payrollAdministrationId}/payrollperiods",
+            status=403,
+            body={"message": "Geen rechten"},
+        )
+        periods = self.env["loket.payroll.period"]._ensure_for(self.integration, self.year)
+        self.assertEqual(len(periods), 12)
+        self.assertFalse(any(periods.mapped("from_loket")))
+        self.env["ir.config_parameter"].sudo().set_param("loket_integration.client_secret", False)
+        self.assertFalse(self.integration._loket_can_call())

@@ -49,3 +49,12 @@ class TestViewsLoadPerRole(LoketCase):
         form = self.env["loket.integration"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="api_url"', form)
         self.assertTrue(self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"])
+
+
+@tagged("post_install", "-at_install")
+class TestSettings(LoketCase):
+    def test_settings_form_counts_integrations_and_shows_redirect_uri(self):
+        spec = {"company_id": {}, "loket_integration_count": {}, "loket_redirect_uri": {}}  # as the form has them
+        values = self.env["res.config.settings"].onchange({}, [], spec)["value"]
+        self.assertEqual(values["loket_integration_count"], self.env["loket.integration"].search_count([]))
+        self.assertTrue(values["loket_redirect_uri"].endswith("/loket/oauth/callback"))

@@ -63,11 +63,11 @@ class LoketExportWizard(models.TransientModel):
             wizard.warnings = "\n".join(data.warnings) or False
             wizard.preview_html = wizard._preview_table(data.employee_totals)
 
-    @staticmethod
-    def _preview_table(totals):
+    def _preview_table(self, totals):
         components = sorted({c for _name, c in totals})
         names = sorted({n for n, _c in totals})
-        head = "".join(f"<th class='text-end'>{c}</th>" for c in components)
+        labels = {c.number: c.name for c in self.integration_id.payroll_component_ids}
+        head = "".join(f"<th class='text-end'>{c} {escape(labels.get(c, ''))}</th>" for c in components)
         rows = []
         for name in names:
             cells = "".join(
