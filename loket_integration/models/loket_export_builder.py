@@ -181,7 +181,12 @@ class LoketIntegration(models.Model):
                 """,
                 lines.select(  # the domain's own FROM/WHERE (record rules included), grouped per day
                     SQL("%s AS employee_id", SQL.identifier(lines.table, "employee_id")),
-                    SQL("%s AS loket_hour_code_id", SQL.identifier(lines.table, "loket_hour_code_id")),
+                    # Lines from before the integration's default code existed have none: the chain ends there.
+                    SQL(
+                        "COALESCE(%s, %s) AS loket_hour_code_id",
+                        SQL.identifier(lines.table, "loket_hour_code_id"),
+                        self.default_hour_code_id.id or None,
+                    ),
                     SQL("%s AS date", SQL.identifier(lines.table, "date")),
                     SQL("SUM(%s) AS hours", SQL.identifier(lines.table, "unit_amount")),
                     SQL("COUNT(*) AS n"),

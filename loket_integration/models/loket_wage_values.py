@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import models
+from odoo.osv import expression
 
 
 class LoketIntegration(models.Model):
@@ -21,13 +22,16 @@ class LoketIntegration(models.Model):
             return values
         days_component = components.get("days_worked")
         codes = (days_component and days_component.hour_code_ids) or self.hour_code_ids.work_entry_type_id
+        code_domain = [("loket_hour_code_id", "in", codes.ids)]
+        if self.default_hour_code_id in codes:  # lines without a code fall back to the default
+            code_domain = expression.OR([code_domain, [("loket_hour_code_id", "=", False)]])
         groups = self.env["account.analytic.line"]._read_group(
             [
                 ("employee_id", "in", employees.ids),
                 ("project_id", "!=", False),
                 ("date", ">=", date_from),
                 ("date", "<=", date_to),
-                ("loket_hour_code_id", "in", codes.ids),
+                *code_domain,
                 ("unit_amount", ">", 0),
             ],
             ["employee_id", "date:day"],

@@ -293,3 +293,9 @@ class TestExport(LoketCase):
         self.assertFalse(any(periods.mapped("from_loket")))
         self.env["ir.config_parameter"].sudo().set_param("loket_integration.client_secret", False)
         self.assertFalse(self.integration._loket_can_call())
+
+    def test_lines_without_hour_code_fall_back_to_the_worked_hours_code(self):
+        line = self._log(self.employees[1], 5)
+        line.loket_hour_code_id = False  # as lines written before the integration existed
+        persnr = self._current_contract(self.employees[1]).loket_payroll_number
+        self.assertEqual(self._text(self._export()), f"{HEADER};1\r\n5555;{persnr};1;10;5,00\r\n")
