@@ -111,13 +111,6 @@ class LoketOAuth:
                     raise LoketInvalidGrantError("No Loket refresh token: connect the integration first")
                 return self._grant({"grant_type": "refresh_token", "refresh_token": self._refresh_token}).access_token
 
-    def forget(self):
-        """Drop every token held in memory (disconnect)."""
-        with self._lock:
-            self._access_token = None
-            self._refresh_token = None
-            self._expires_at = 0.0
-
     def _grant(self, form):
         form = dict(form, client_id=self.client_id, client_secret=self._client_secret)
         response = self.transport.send(

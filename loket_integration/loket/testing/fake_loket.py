@@ -13,10 +13,8 @@ import itertools
 import json
 import re
 import secrets
-from collections import Counter, deque
+from collections import deque
 from urllib.parse import parse_qs, urlsplit
-
-import requests
 
 from .. import resources as R
 from ..environments import LoketEnvironment
@@ -123,13 +121,6 @@ class FakeLoket:
 
     def employments_of(self, number):
         return [e for e in self.data["employments"] if e["employee"]["employeeNumber"] == number]
-
-    def requests_to(self, path_template):
-        regex = _route_regex(R.Resource("GET", path_template, ""))
-        return [r for r in self.requests if regex.match(r[1])]
-
-    def request_counts(self):
-        return Counter(path for _, path, _ in self.requests)
 
     # -- wiring ---------------------------------------------------------------------
 
@@ -361,8 +352,3 @@ class FakeLoket:
                 self.payroll_period_data.append(item)
         status = 200 if accepted else 400
         return _json(status, {"version": {"obsoleteDate": None, "resourceVersion": "2018-01-01"}, "messages": messages})
-
-
-def connection_error():
-    """An exception as ``requests`` raises it when Loket cannot be reached."""
-    return requests.ConnectionError("Connection refused")
