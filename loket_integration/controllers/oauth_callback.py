@@ -27,6 +27,7 @@ class LoketOAuthCallback(http.Controller):
         try:
             integration._loket_exchange_code(code)
         except UserError as exc:
+            integration.sudo().write({"state": "error", "last_error": str(exc)})  # kept: the page is a normal answer
             return self._page(str(exc), 502)
         return request.redirect(f"/odoo/action-loket_integration.action_loket_integration/{integration.id}")
 

@@ -135,10 +135,14 @@ class LoketIntegration(models.Model):
         return ENVIRONMENTS[self.environment]
 
     @api.model
-    def _loket_oauth_credentials(self):
+    def _loket_oauth_client_config(self):
+        """``(client id, client secret)`` from the settings; either may be empty."""
         params = self.env["ir.config_parameter"].sudo()
-        client_id = params.get_param("loket_integration.client_id")
-        secret = params.get_param("loket_integration.client_secret")
+        return params.get_param("loket_integration.client_id"), params.get_param("loket_integration.client_secret")
+
+    @api.model
+    def _loket_oauth_credentials(self):
+        client_id, secret = self._loket_oauth_client_config()
         if not client_id or not secret:
             raise UserError(self.env._("Enter the Loket OAuth client id and secret first (Settings → Loket.nl)."))
         return client_id, secret
@@ -146,13 +150,7 @@ class LoketIntegration(models.Model):
     def _loket_can_call(self):
         """Whether a Loket call can be attempted at all (connected, administration, OAuth client)."""
         self.ensure_one()
-        params = self.env["ir.config_parameter"].sudo()
-        return bool(
-            self.has_refresh_token
-            and self.loket_administration_id
-            and params.get_param("loket_integration.client_id")
-            and params.get_param("loket_integration.client_secret")
-        )
+        return bool(self.has_refresh_token and self.loket_administration_id and all(self._loket_oauth_client_config()))
 
     def _loket_redirect_uri(self):
         return self.get_base_url().rstrip("/") + CALLBACK_PATH
@@ -208,16 +206,20 @@ class LoketIntegration(models.Model):
                 with cr.savepoint():
                     cr.execute("SELECT id FROM loket_integration WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
             except psycopg2.errors.LockNotAvailable:
-                # This very transaction holds the row: its own write below must do.
-                cr.execute("DELETE FROM loket_token WHERE integration_id IN %s", [tuple(self.ids)])
+                # This very transaction holds the row: erase the token here, the write below does the rest.
+                self.env(cr=cr)["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
             else:
                 self.with_env(self.env(cr=cr)).sudo()._loket_apply_disconnection(reason)
         self.env["loket.token"].invalidate_model(["refresh_token"])
         self.sudo().write({"state": "disconnected", "last_error": reason})
 
-    def _loket_apply_disconnection(self, reason):
+    def _loket_forget_login(self, reason=False):
+        """Erase the stored refresh token and mark the integrations disconnected."""
         self.env["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
         self.write({"state": "disconnected", "last_error": reason})
+
+    def _loket_apply_disconnection(self, reason):
+        self._loket_forget_login(reason)
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
@@ -250,7 +252,10 @@ class LoketIntegration(models.Model):
         """The OAuth callback's second half: store the refresh token, list the administrations."""
         self.ensure_one()
         client = self._loket_client()
-        self._loket_call(lambda c: c.oauth.exchange_code(code, self._loket_redirect_uri()), client)
+        try:
+            client.oauth.exchange_code(code, self._loket_redirect_uri())
+        except LoketError as exc:  # about this login's code, not a stored token: nothing to disconnect
+            raise UserError(self.env._("Loket refused the login: %(text)s", text=exc.loket_text or exc.text)) from None
         self.write({"state": "connected", "last_error": False})
         self._loket_fetch_administrations(client)
         self.message_post(body=self.env._("Connected to Loket by %(user)s.", user=self.env.user.name))
@@ -288,8 +293,7 @@ class LoketIntegration(models.Model):
         }
 
     def action_disconnect(self):
-        self.env["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
-        self.write({"state": "disconnected"})
+        self._loket_forget_login()
         for integration in self:
             integration.message_post(body=self.env._("Disconnected from Loket; tokens erased."))
 

@@ -64,6 +64,17 @@ class TestOAuthCallback(LoketHttpCase):
         self.assertEqual(self.integration.state, "connected")
         self.assertTrue(self.integration.has_refresh_token)
 
+    def test_a_refused_code_is_reported_on_the_integration(self):
+        self.authenticate("admin", "admin")
+        state = self._start_login()
+        response = self.url_open(f"/loket/oauth/callback?code=forged-code&state={state}", allow_redirects=False)
+        self.assertEqual(response.status_code, 502)
+        self.assertIn("Unknown or used code", response.text)
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "error")
+        self.assertIn("Unknown or used code", self.integration.last_error)
+        self.assertFalse(self.integration.activity_ids)  # nothing was disconnected
+
     def test_callback_refuses_a_state_issued_to_another_user(self):
         new_test_user(self.env, "loket_other", groups="loket_integration.group_loket_manager,base.group_user")
         state = self._start_login("admin")
