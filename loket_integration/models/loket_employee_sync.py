@@ -151,6 +151,7 @@ class LoketIntegration(models.Model):
         Employee = self.env["hr.employee"].with_context(active_test=False)
         ids = [b["employee"]["id"] for b in changed if b["employee"]["id"] not in known]
         bound = {e.loket_employee_id: e for e in Employee.search([("loket_employee_id", "in", ids)])} if ids else {}
+        suggest = self._loket_employee_suggester()
         new_vals = []
         for bundle in changed:
             employee = bundle["employee"]
@@ -173,36 +174,48 @@ class LoketIntegration(models.Model):
             if row:
                 row.write(dict(display, pending_sync=bool(row.employee_id)))
                 continue
-            suggestion = bound.get(employee["id"]) or self._loket_suggest_employee(values)
+            suggestion = bound.get(employee["id"]) or suggest(values)
             vals = dict(display, integration_id=self.id, loket_id=employee["id"], suggested_employee_id=suggestion.id)
             if bound.get(employee["id"]):  # already bound (another run, or mapped before): keep it
                 vals.update(decision="map", employee_id=suggestion.id, pending_sync=True)
             new_vals.append(vals)
         return self.env["loket.employee"].create(new_vals)
 
-    def _loket_suggest_employee(self, values):
-        """Same name and birth date, else same work e-mail, in the integration's company."""
+    def _loket_employee_suggester(self):
+        """A function from Loket employee values to the Odoo employee to suggest: same name
+        and birth date, else same work e-mail, among the company's unbound employees.
+        One read for all of them, not a search per Loket employee."""
         Employee = self.env["hr.employee"]
-        domain = [("company_id", "=", self.company_id.id), ("loket_employee_id", "=", False)]
-        if values["birthday"]:
-            match = Employee.search(
-                [*domain, ("name", "=ilike", values["name"]), ("birthday", "=", values["birthday"])], limit=1
-            )
-            if match:
-                return match
-        if values["work_email"]:
-            return Employee.search([*domain, ("work_email", "=ilike", values["work_email"])], limit=1)
-        return Employee
+        candidates = Employee.search_read(
+            [("company_id", "=", self.company_id.id), ("loket_employee_id", "=", False)],
+            ["name", "birthday", "work_email"],
+            order="id",
+        )
+        by_name_birthday, by_email = {}, {}
+        for row in candidates:
+            by_name_birthday.setdefault(((row["name"] or "").strip().lower(), row["birthday"]), row["id"])
+            if row["work_email"]:
+                by_email.setdefault(row["work_email"].strip().lower(), row["id"])
+
+        def suggest(values):
+            birthday = fields.Date.to_date(values["birthday"]) if values["birthday"] else None
+            match = birthday and by_name_birthday.get(((values["name"] or "").strip().lower(), birthday))
+            if not match and values["work_email"]:
+                match = by_email.get(values["work_email"].strip().lower())
+            return Employee.browse(match or [])
+
+        return suggest
 
     # -- applying decisions ----------------------------------------------------------------
 
     def _loket_apply_decisions(self, rows):
         to_add = rows.filtered(lambda r: r.decision == "add" and not r.employee_id)
+        lookups = {}
         if to_add:  # one batched create for the employees; their contracts follow one by one
             employees = self.env["hr.employee"].create([self._loket_employee_vals(r, created=True) for r in to_add])
             for row, employee in zip(to_add, employees, strict=True):
                 row.write({"employee_id": employee.id, "pending_sync": False})
-                self._loket_sync_contracts(employee, row.data, created=True)
+                self._loket_sync_contracts(employee, row.data, lookups, created=True)
         for row in rows - to_add:
             if row.decision == "map":
                 if not row.employee_id:
@@ -229,7 +242,7 @@ class LoketIntegration(models.Model):
             values = {k: v for k, v in values.items() if self._loket_may_overwrite("hr.employee", k)}
         return values
 
-    def _loket_sync_contracts(self, employee, bundle, created=False, mapped=False):
+    def _loket_sync_contracts(self, employee, bundle, lookups, created=False, mapped=False):
         """One contract per employment; new employments get a contract, ended ones are closed."""
         Contract = self.env["hr.contract"]
         existing = {
@@ -240,13 +253,13 @@ class LoketIntegration(models.Model):
         may_move_department = created or not mapped or self._loket_may_overwrite("hr.contract", "department_id")
         for item in bundle["employments"]:
             values = contract_values(item["employment"], item["entity"], item["hours"])
-            department = self._loket_department(values["department_name"])
+            department = self._loket_find_or_create("hr.department", values["department_name"], lookups)
             vals = {
                 "loket_payroll_number": values["loket_payroll_number"],
                 "loket_shift_number": values["shift_number"],
                 "date_start": values["date_start"],
                 "date_end": values["date_end"],
-                "job_id": self._loket_job(values["job_name"]).id,
+                "job_id": self._loket_find_or_create("hr.job", values["job_name"], lookups).id,
             }
             if may_move_department and department:
                 vals["department_id"] = department.id
@@ -297,18 +310,17 @@ class LoketIntegration(models.Model):
             domain.append(("date_start", "<=", date_end))
         return self.env["hr.contract"].search_count(domain, limit=1)
 
-    def _loket_department(self, name):
-        return self._loket_find_or_create("hr.department", name)
-
-    def _loket_job(self, name):
-        return self._loket_find_or_create("hr.job", name)
-
-    def _loket_find_or_create(self, model, name):
+    def _loket_find_or_create(self, model, name, lookups):
+        """The department or job called ``name`` in the integration's company, created when
+        missing; ``lookups`` remembers the answers of one pass (one query per name, not per employment)."""
         records = self.env[model]
         if not name:
             return records
-        domain = [("name", "=", name), ("company_id", "in", [self.company_id.id, False])]
-        return records.search(domain, limit=1) or records.create({"name": name, "company_id": self.company_id.id})
+        if (model, name) not in lookups:
+            domain = [("name", "=", name), ("company_id", "in", [self.company_id.id, False])]
+            found = records.search(domain, limit=1) or records.create({"name": name, "company_id": self.company_id.id})
+            lookups[(model, name)] = found.id
+        return records.browse(lookups[(model, name)])
 
     # -- nightly synchronisation -----------------------------------------------------------
 
@@ -348,12 +360,14 @@ class LoketIntegration(models.Model):
         todo = Rows.search(pending_domain)
         changed = 0
         failed = self.env["loket.employee"]
+        lookups = {}  # department and job ids by name, for this pass
         for start in range(0, len(todo), BATCH_SIZE):
             for row in todo[start : start + BATCH_SIZE]:
                 try:
                     with self.env.cr.savepoint():
-                        changed += self._loket_update_employee(row)
+                        changed += self._loket_update_employee(row, lookups)
                 except UserError as exc:  # ValidationError too: record it on the row, go on with the others
+                    lookups.clear()  # what the rolled-back savepoint created is gone
                     row.sync_error = str(exc)
                     failed |= row
                     continue
@@ -388,7 +402,7 @@ class LoketIntegration(models.Model):
         _logger.info("Loket sync of %s: %s", self.name, summary)
         return changed
 
-    def _loket_update_employee(self, row):
+    def _loket_update_employee(self, row, lookups):
         employee = row.employee_id
         values = self._loket_employee_vals(row)
         changes = {
@@ -406,7 +420,7 @@ class LoketIntegration(models.Model):
             ]
             employee.write(changes)
             employee.message_post(body="\n".join(lines))
-        self._loket_sync_contracts(employee, row.data, mapped=row.decision == "map")
+        self._loket_sync_contracts(employee, row.data, lookups, mapped=row.decision == "map")
         return 1 if changes else 0
 
     @staticmethod

@@ -2,7 +2,7 @@ import contextlib
 from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import LoketCase
 
@@ -148,11 +148,11 @@ class TestEmployees(LoketCase):
         original = type(self.integration)._loket_update_employee
         calls = []
 
-        def flaky(integration, row):
+        def flaky(integration, row, *args):
             calls.append(row.id)
             if len(calls) == 3:
                 raise RuntimeError("worker killed")
-            return original(integration, row)
+            return original(integration, row, *args)
 
         with (
             patch.object(type(self.integration), "_loket_update_employee", flaky),
@@ -224,3 +224,12 @@ class TestEmployees(LoketCase):
         self.assertEqual(rows[2].employee_id.private_city, "Gouda")
         self.assertIn("1 failed", self.integration.last_sync_summary)
         self.assertTrue(self.integration.message_ids.filtered(lambda m: "could not update" in (m.body or "")))
+
+    def test_a_loket_administrator_without_hr_rights_adds_employees(self):
+        user = new_test_user(self.env, "loket_adm_hr", groups="loket_integration.group_loket_manager,base.group_user")
+        integration = self.integration.with_user(user)
+        integration.action_fetch_employees()
+        rows = integration.loket_employee_ids
+        rows[:2].action_add()
+        self.assertEqual(len(rows[:2].employee_id), 2)
+        self.assertTrue(self.env["hr.contract"].search_count([("employee_id", "in", rows[:2].employee_id.ids)]))
