@@ -86,7 +86,9 @@ class LoketExport(models.Model):
                 "totals": {str(k): str(v) for k, v in csv.totals.items()},
                 "warnings": "\n".join(data.warnings) or False,
                 "employee_ids": [(6, 0, employees.ids)] if employees else False,
-                "source_fingerprint": data.fingerprint,
+                "source_fingerprint": integration._loket_timesheet_fingerprint(
+                    period.date_from, period.date_to, employees or None
+                ),
             }
         )
         export.attachment_id = self.env["ir.attachment"].create(

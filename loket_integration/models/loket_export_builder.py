@@ -43,7 +43,6 @@ class ExportData:
     warnings: list = field(default_factory=list)
     # (employee name, component number) -> Decimal, for the preview
     employee_totals: dict = field(default_factory=lambda: defaultdict(Decimal))
-    fingerprint: str = ""
 
 
 class LoketIntegration(models.Model):
@@ -82,7 +81,7 @@ class LoketIntegration(models.Model):
         """The entries of the file and the warnings, for the period and employees.
         Nothing is dropped silently: every excluded line is counted in a warning."""
         self.ensure_one()
-        data = ExportData(fingerprint=self._loket_timesheet_fingerprint(date_from, date_to, employees))
+        data = ExportData()
         groups = self._loket_hours_by_employment(date_from, date_to, employees)
         components = {
             code.work_entry_type_id.id: int(code.component_number)

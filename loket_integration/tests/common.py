@@ -50,6 +50,16 @@ class LoketMockMixin:
         saved = copy.deepcopy((self.fake.data, self.fake.version_numbers))
         self.addCleanup(self._restore_fake_data, saved)
 
+    def assertRaisesKeepingCommits(self, exception, function):
+        """``function()`` must raise ``exception``; returns it. Unlike Odoo's assertRaises no
+        savepoint is rolled back, which would undo what the code committed on its own
+        cursor (the test cursor, in test mode) before raising."""
+        try:
+            function()
+        except exception as exc:
+            return exc
+        self.fail(f"{exception.__name__} not raised")
+
     def _restore_fake_data(self, saved):
         self.fake.data, self.fake.version_numbers = saved
 
