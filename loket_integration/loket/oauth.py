@@ -63,15 +63,6 @@ class LoketOAuth:
     def __repr__(self):
         return f"LoketOAuth({self.environment.name}, client_id={self.client_id!r})"
 
-    @property
-    def secrets(self):
-        """Values that must never be logged, for ``redact``."""
-        return tuple(s for s in (self._client_secret, self._refresh_token, self._access_token) if s)
-
-    @property
-    def has_refresh_token(self):
-        return bool(self._refresh_token)
-
     def authorize_url(self, redirect_uri, state):
         """Where to send the user's browser: Loket asks username, password and 2FA there."""
         query = urlencode(
