@@ -93,11 +93,12 @@ class LoketIntegration(models.Model):
             r["employmentId"]: r["organizationalEntity"] for r in client.actual_organizational_entities(employer)
         }
         hours = {r["employmentId"]: r["workingHours"] for r in client.actual_working_hours(employer)}
-        employments = {}
+        employments, elsewhere = {}, set()
         for employment in client.employments(employer):
             administration = (employment.get("payrollAdministration") or {}).get("id")
             if administration and administration != self.loket_administration_id:
-                continue  # another administration of the same employer
+                elsewhere.add(employment["employee"]["id"])  # another administration of the same employer
+                continue
             employments.setdefault(employment["employee"]["id"], {})[employment["id"]] = {
                 "employment": employment,
                 "entity": entities.get(employment["id"]),
@@ -105,6 +106,8 @@ class LoketIntegration(models.Model):
             }
         bundles = {}
         for employee in client.employees(employer):
+            if employee["id"] in elsewhere and employee["id"] not in employments:
+                continue  # employed only in another administration: that integration's employee
             bundles[employee["id"]] = {  # Loket listing one employee twice keeps one
                 "employee": employee,
                 "employments": list(employments.get(employee["id"], {}).values()),

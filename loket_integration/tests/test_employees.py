@@ -233,3 +233,10 @@ class TestEmployees(LoketCase):
         rows[:2].action_add()
         self.assertEqual(len(rows[:2].employee_id), 2)
         self.assertTrue(self.env["hr.contract"].search_count([("employee_id", "in", rows[:2].employee_id.ids)]))
+
+    def test_employees_of_another_administration_are_left_out(self):
+        for employment in self.fake.employments_of(5):
+            employment["payrollAdministration"] = dict(employment["payrollAdministration"], id="other-administration")
+        rows = self._fetch()
+        self.assertNotIn(5, rows)
+        self.assertEqual(len(rows), 5)
