@@ -154,7 +154,7 @@ class LoketIntegration(models.Model):
         Employee = self.env["hr.employee"].with_context(active_test=False)
         ids = [b["employee"]["id"] for b in changed if b["employee"]["id"] not in known]
         bound = {e.loket_employee_id: e for e in Employee.search([("loket_employee_id", "in", ids)])} if ids else {}
-        suggest = self._loket_employee_suggester()
+        suggest = self._loket_employee_suggester() if ids else None  # only new Loket employees get suggestions
         new_vals = []
         for bundle in changed:
             employee = bundle["employee"]

@@ -41,7 +41,7 @@ class LatestContract(NamedTuple):
 class ExportData:
     entries: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
-    # (employee name, component number) -> Decimal, for the preview
+    # ((employee name, employee id), component number) -> Decimal, for the preview
     employee_totals: dict = field(default_factory=lambda: defaultdict(Decimal))
 
 
@@ -206,7 +206,7 @@ class LoketIntegration(models.Model):
                 source=source,
             )
         )
-        data.employee_totals[(employment.employee_name, component)] += Decimal(str(value))
+        data.employee_totals[((employment.employee_name, employment.employee_id), component)] += Decimal(str(value))
 
     def _loket_latest_payroll_contracts(self, employee_ids, date_from, date_to):
         """``{employee id: LatestContract}``: per employee, the latest started contract with a

@@ -64,19 +64,19 @@ class LoketExportWizard(models.TransientModel):
             wizard.preview_html = wizard._preview_table(data.employee_totals)
 
     def _preview_table(self, totals):
-        components = sorted({c for _name, c in totals})
-        names = sorted({n for n, _c in totals})
+        components = sorted({c for _employee, c in totals})
+        employees = sorted({e for e, _c in totals})  # (name, id): namesakes stay apart
         labels = {c.number: c.name for c in self.integration_id.payroll_component_ids}
         head = "".join(f"<th class='text-end'>{c} {escape(labels.get(c, ''))}</th>" for c in components)
         rows = []
-        for name in names:
+        for employee in employees:
             cells = "".join(
-                f"<td class='text-end'>{format_value(totals[(name, c)]) if (name, c) in totals else ''}</td>"
+                f"<td class='text-end'>{format_value(totals[(employee, c)]) if (employee, c) in totals else ''}</td>"
                 for c in components
             )
-            rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
+            rows.append(f"<tr><td>{escape(employee[0])}</td>{cells}</tr>")
         return Markup(
-            f"<table class='table table-sm'><thead><tr><th>Employee</th>{head}</tr></thead>"
+            f"<table class='table table-sm'><thead><tr><th>{escape(self.env._('Employee'))}</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
 
