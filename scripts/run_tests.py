@@ -78,7 +78,8 @@ def pg_args():
 def run_odoo_tests():
     print("== Odoo tests (loket_integration/tests, real Odoo + PostgreSQL) ==", flush=True)
     db = f"loket_test_{os.getpid()}_{int(time.time())}"
-    log_path = os.path.join(ROOT, ".odoo-test.log")
+    # LOKET_ODOO_LOG / LOKET_TEST_TAGS let parallel runs keep their own log and pick tests.
+    log_path = os.environ.get("LOKET_ODOO_LOG") or os.path.join(ROOT, ".odoo-test.log")
     if os.path.exists(log_path):
         os.remove(log_path)  # Odoo appends to its logfile
     cmd = [
@@ -88,7 +89,7 @@ def run_odoo_tests():
         "--addons-path", addons_path(),
         "--init", ADDON,
         "--test-enable",
-        "--test-tags", f"/{ADDON}",
+        "--test-tags", os.environ.get("LOKET_TEST_TAGS") or f"/{ADDON}",
         "--stop-after-init",
         "--without-demo", "all",
         "--http-port", str(free_port()),

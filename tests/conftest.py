@@ -21,8 +21,8 @@ class Recorder:
         self.events = []
         self.sleeps = []
 
-    def store_refresh_token(self, token):
-        self.events.append(("stored", token))
+    def store_tokens(self, tokens):
+        self.events.append(("stored", tokens.refresh_token))
 
     def sleep(self, seconds):
         self.sleeps.append(seconds)
@@ -48,7 +48,7 @@ def make_client(fake, recorder, refresh_token=None, **transport_options):
         fake.client_id,
         fake.client_secret,
         refresh_token=refresh_token or fake.issue_refresh_token(),
-        on_refresh_token=recorder.store_refresh_token,
+        on_tokens=recorder.store_tokens,
         transport=transport,
     )
     return LoketClient(fake.environment, oauth, transport=transport)

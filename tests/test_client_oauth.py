@@ -3,7 +3,7 @@ import threading
 import pytest
 from conftest import make_client
 
-from loket import LoketAuthError, LoketInvalidGrantError, LoketOAuth
+from loket import LoketAuthError, LoketInvalidGrantError, LoketOAuth, StoredTokens
 from loket.transport import Transport
 
 
@@ -18,9 +18,7 @@ def test_authorize_url_carries_state_and_redirect(fake):
 
 
 def test_code_exchange_hands_the_refresh_token_to_the_callback(fake, recorder):
-    oauth = LoketOAuth(
-        fake.environment, fake.client_id, fake.client_secret, on_refresh_token=recorder.store_refresh_token
-    )
+    oauth = LoketOAuth(fake.environment, fake.client_id, fake.client_secret, on_tokens=recorder.store_tokens)
     code = fake.issue_code("https://odoo/cb")
     tokens = oauth.exchange_code(code, "https://odoo/cb")
     assert recorder.events == [("stored", tokens.refresh_token)]
@@ -33,7 +31,7 @@ def test_refresh_rotation_is_persisted_before_the_new_token_is_used(fake, record
     first_refresh = fake.issue_refresh_token()
     client = make_client(fake, recorder, refresh_token=first_refresh)
 
-    client.oauth._on_refresh_token = lambda token: fake.events.append(("stored", token))
+    client.oauth._on_tokens = lambda tokens: fake.events.append(("stored", tokens.refresh_token))
     list(client.employers())
     assert first_refresh in fake.spent_refresh_tokens
     stored = [e[1] for e in fake.events if e[0] == "stored"]
@@ -62,7 +60,7 @@ def test_access_token_renewed_shortly_before_expiry(fake, recorder):
         fake.client_id,
         fake.client_secret,
         refresh_token=fake.issue_refresh_token(),
-        on_refresh_token=recorder.store_refresh_token,
+        on_tokens=recorder.store_tokens,
         transport=transport,
         clock=lambda: now[0],
     )
@@ -137,17 +135,79 @@ def test_refresh_guard_supplies_the_token_another_process_stored(fake, recorder)
     @contextlib.contextmanager
     def guard():
         durable["locked"] += 1
-        yield durable["token"]
+        yield StoredTokens(durable["token"])
 
     oauth = LoketOAuth(
         fake.environment,
         fake.client_id,
         fake.client_secret,
         refresh_token="rt-stale-cached-copy",
-        on_refresh_token=lambda token: durable.update(token=token),
+        on_tokens=lambda tokens: durable.update(token=tokens.refresh_token),
         refresh_guard=guard,
     )
     oauth.access_token()
     assert durable["locked"] == 1
     assert durable["token"] in fake.refresh_tokens
     assert "rt-stale-cached-copy" not in fake.spent_refresh_tokens
+
+
+def test_a_fresh_access_token_another_worker_stored_is_used_without_a_grant(fake, recorder):
+    """The worker that waited for the guard finds the other's new access token there."""
+    import contextlib
+
+    now = [5000.0]
+    stored = {"tokens": None}
+
+    @contextlib.contextmanager
+    def guard():
+        yield stored["tokens"]
+
+    def other_worker_refreshed():
+        refresh = fake.issue_refresh_token()
+        other = LoketOAuth(fake.environment, fake.client_id, fake.client_secret, refresh_token=refresh)
+        tokens = other._grant({"grant_type": "refresh_token", "refresh_token": refresh})
+        stored["tokens"] = StoredTokens(tokens.refresh_token, tokens.access_token, now[0] + 100)
+        return tokens
+
+    oauth = LoketOAuth(
+        fake.environment,
+        fake.client_id,
+        fake.client_secret,
+        on_tokens=recorder.store_tokens,
+        refresh_guard=guard,
+        clock=lambda: now[0],
+    )
+    tokens = other_worker_refreshed()
+    assert oauth.access_token() == tokens.access_token
+    assert fake.token_requests == ["refresh_token"]  # only the other worker's
+    # Rejected by Loket (401): the same stored token is stale, so this worker spends the stored refresh token.
+    renewed = oauth.refresh(stale_access_token=tokens.access_token)
+    assert renewed != tokens.access_token
+    assert fake.spent_refresh_tokens[-1] == tokens.refresh_token
+    assert len(recorder.events) == 1 and recorder.events[0][1] in fake.refresh_tokens  # stored before use
+    # Past its renewal time a stored access token is not used either.
+    stored["tokens"] = StoredTokens(recorder.events[0][1], renewed, now[0] - 1)
+    oauth._access_token = None
+    assert oauth.access_token() not in (renewed, None)
+
+
+def test_nothing_stored_means_not_connected(fake):
+    import contextlib
+
+    oauth = LoketOAuth(
+        fake.environment,
+        fake.client_id,
+        fake.client_secret,
+        refresh_token="rt-in-memory-only",
+        refresh_guard=lambda: contextlib.nullcontext(None),
+    )
+    with pytest.raises(LoketInvalidGrantError):
+        oauth.access_token()
+    assert fake.token_requests == []
+
+
+def test_short_lived_access_tokens_are_renewed_at_three_quarters_of_their_life():
+    from loket.oauth import usable_until
+
+    assert usable_until(1000, 3599) == 1000 + 3599 - 60
+    assert usable_until(1000, 2) == 1000 + 1.5

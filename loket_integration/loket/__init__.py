@@ -21,7 +21,7 @@ from .errors import (
     LoketRateLimitedError,
     LoketServerError,
 )
-from .oauth import LoketOAuth, TokenSet
+from .oauth import LoketOAuth, StoredTokens, TokenSet
 
 __all__ = [
     "ACCEPTANCE",
@@ -41,5 +41,6 @@ __all__ = [
     "LoketRateLimitedError",
     "LoketServerError",
     "PayrollPeriodDataResult",
+    "StoredTokens",
     "TokenSet",
 ]

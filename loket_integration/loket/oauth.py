@@ -1,10 +1,12 @@
 """OAuth2 authorization-code flow against Loket's OAuth server.
 
 Loket rotates refresh tokens: every refresh returns a new refresh token and
-invalidates the old one. The new token is therefore handed to the caller's
-``on_refresh_token`` callback (which must store it durably) *before* the new
-access token is used, and refreshes are serialised by a lock so that two
-threads never spend the same refresh token.
+invalidates the old one. The new tokens are therefore handed to the caller's
+``on_tokens`` callback (which must store them durably) *before* the new access
+token is used. Refreshes are serialised by a lock within the process and by the
+caller's ``refresh_guard`` across processes: the guard yields the durably stored
+tokens, so a refresh always spends the newest refresh token, and a worker that
+waited for another one's refresh uses the access token that one obtained.
 """
 
 import contextlib
@@ -22,14 +24,32 @@ _logger = logging.getLogger(__name__)
 EXPIRY_MARGIN = 60  # seconds before expiry at which a cached access token is renewed
 
 
+def usable_until(now, lifetime):
+    """When an access token living ``lifetime`` seconds from ``now`` is due for renewal:
+    ``EXPIRY_MARGIN`` before it expires, or a quarter of its life for short-lived ones."""
+    return now + lifetime - min(EXPIRY_MARGIN, lifetime / 4)
+
+
 @dataclass(frozen=True)
 class TokenSet:
     access_token: str
     refresh_token: str
-    expires_at: float  # on the client's monotonic clock
+    expires_at: float  # when to renew the access token, on the client's (wall) clock
 
     def __repr__(self):  # never print tokens
         return f"TokenSet(expires_at={self.expires_at:.0f})"
+
+
+@dataclass(frozen=True)
+class StoredTokens:
+    """What a ``refresh_guard`` yields: the durably stored tokens."""
+
+    refresh_token: str | None
+    access_token: str | None = None
+    expires_at: float = 0.0  # as ``TokenSet.expires_at``
+
+    def __repr__(self):
+        return f"StoredTokens(expires_at={self.expires_at:.0f})"
 
 
 class LoketOAuth:
@@ -39,9 +59,9 @@ class LoketOAuth:
         client_id,
         client_secret,
         refresh_token=None,
-        on_refresh_token=None,
+        on_tokens=None,
         transport=None,
-        clock=time.monotonic,
+        clock=time.time,
         scope="all",
         refresh_guard=None,
     ):
@@ -49,16 +69,19 @@ class LoketOAuth:
         self.client_id = client_id
         self._client_secret = client_secret
         self._refresh_token = refresh_token
-        self._on_refresh_token = on_refresh_token
+        self._on_tokens = on_tokens
         self.transport = transport or Transport()
         self.clock = clock
         self.scope = scope
         self._access_token = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
-        # Serialises refreshes across processes: a context manager factory that
-        # yields the durably stored refresh token (or None) while holding a lock.
+        # Serialises grants across processes: a context manager factory that yields the
+        # durably stored ``StoredTokens`` (or None when nothing is stored) while holding
+        # a lock; ``on_tokens`` is called inside it. Without one, this object's own
+        # copy of the refresh token is the only one.
         self._refresh_guard = refresh_guard or (lambda: contextlib.nullcontext(None))
+        self._guarded = refresh_guard is not None
 
     def __repr__(self):
         return f"LoketOAuth({self.environment.name}, client_id={self.client_id!r})"
@@ -78,13 +101,13 @@ class LoketOAuth:
 
     def exchange_code(self, code, redirect_uri):
         """Trade the authorization code of the callback for tokens."""
-        with self._lock:
+        with self._lock, self._refresh_guard():  # a refresh in flight elsewhere stores its tokens first
             return self._grant({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri})
 
     def access_token(self):
         """A valid access token, refreshed when the cached one is (nearly) expired."""
         token = self._access_token
-        if token and self.clock() < self._expires_at - EXPIRY_MARGIN:
+        if token and self.clock() < self._expires_at:
             return token
         return self.refresh(stale_access_token=token)
 
@@ -92,15 +115,22 @@ class LoketOAuth:
         """Spend the refresh token for a new pair; when another thread already
         replaced ``stale_access_token`` meanwhile, use its result instead."""
         with self._lock:
-            current = self._access_token
-            if current and current != stale_access_token and self.clock() < self._expires_at - EXPIRY_MARGIN:
-                return current
-            with self._refresh_guard() as stored:
-                if stored:  # another process may have rotated it meanwhile
-                    self._refresh_token = stored
+            if self._fresh(self._access_token, self._expires_at, stale_access_token):
+                return self._access_token
+            with self._refresh_guard() as guarded:
+                if self._guarded:  # the stored copy is the truth: another worker may have rotated it
+                    stored = guarded or StoredTokens(None)
+                    if self._fresh(stored.access_token, stored.expires_at, stale_access_token):
+                        self._access_token, self._expires_at = stored.access_token, stored.expires_at
+                        self._refresh_token = stored.refresh_token
+                        return stored.access_token
+                    self._refresh_token = stored.refresh_token
                 if not self._refresh_token:
                     raise LoketInvalidGrantError("No Loket refresh token: connect the integration first")
                 return self._grant({"grant_type": "refresh_token", "refresh_token": self._refresh_token}).access_token
+
+    def _fresh(self, access_token, expires_at, stale_access_token):
+        return bool(access_token) and access_token != stale_access_token and self.clock() < expires_at
 
     def _grant(self, form):
         form = dict(form, client_id=self.client_id, client_secret=self._client_secret)
@@ -114,16 +144,15 @@ class LoketOAuth:
         body = decode_body(response)
         if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
             raise self._grant_error(response.status_code, body, form["grant_type"])
-        new_refresh = body.get("refresh_token") or self._refresh_token
         tokens = TokenSet(
             access_token=body["access_token"],
-            refresh_token=new_refresh,
-            expires_at=self.clock() + float(body.get("expires_in") or 3600),
+            refresh_token=body.get("refresh_token") or self._refresh_token,
+            expires_at=usable_until(self.clock(), float(body.get("expires_in") or 3600)),
         )
-        if new_refresh != self._refresh_token and self._on_refresh_token:
+        if self._on_tokens:
             # The old refresh token is already dead at Loket: persist first, use after.
-            self._on_refresh_token(new_refresh)
-        self._refresh_token = new_refresh
+            self._on_tokens(tokens)
+        self._refresh_token = tokens.refresh_token
         self._access_token = tokens.access_token
         self._expires_at = tokens.expires_at
         _logger.info("Loket %s grant succeeded for client %s", form["grant_type"], self.client_id)

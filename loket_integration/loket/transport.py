@@ -64,7 +64,7 @@ class Transport:
                 )
             except requests.RequestException as exc:
                 retryable = isinstance(exc, requests.ConnectTimeout) or (
-                    idempotent and isinstance(exc, (requests.ConnectionError, requests.Timeout))
+                    idempotent and isinstance(exc, requests.ConnectionError | requests.Timeout)
                 )
                 _logger.warning(
                     "Loket %s %s failed (attempt %s): %s", method, _path(url), attempt + 1, type(exc).__name__

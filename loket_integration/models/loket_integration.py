@@ -156,19 +156,14 @@ class LoketIntegration(models.Model):
         return self.get_base_url().rstrip("/") + CALLBACK_PATH
 
     def _loket_client(self):
-        """A ``LoketClient`` for this integration; rotated refresh tokens are committed at once."""
+        """A ``LoketClient`` for this integration. It reads the stored tokens only under
+        the integration's token lock (never from this transaction's snapshot) and
+        commits rotated ones at once."""
         self.ensure_one()
         client_id, secret = self._loket_oauth_credentials()
-        keeper = TokenKeeper(self.env, self.id)
+        keeper = TokenKeeper(self.env, self.ids)
         environment = self._loket_environment()
-        oauth = LoketOAuth(
-            environment,
-            client_id,
-            secret,
-            refresh_token=keeper.load(),
-            on_refresh_token=keeper.save,
-            refresh_guard=keeper.guard,
-        )
+        oauth = LoketOAuth(environment, client_id, secret, on_tokens=keeper.save, refresh_guard=keeper.guard)
         return LoketClient(environment, oauth)
 
     def _loket_call(self, operation, client=None):
@@ -198,28 +193,40 @@ class LoketIntegration(models.Model):
         )
 
     def _loket_mark_disconnected(self, reason):
-        """Erase the token, set 'disconnected' and give the Loket administrators an
-        activity — on a cursor of its own, so that it survives the caller's rollback,
-        and in this transaction too, so that a pending write here cannot undo it."""
-        with self.env.registry.cursor() as cr:
-            try:
-                with cr.savepoint():
-                    cr.execute("SELECT id FROM loket_integration WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
-            except psycopg2.errors.LockNotAvailable:
-                # This very transaction holds the row: erase the token here, the write below does the rest.
-                self.env(cr=cr)["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
-            else:
-                self.with_env(self.env(cr=cr)).sudo()._loket_apply_disconnection(reason)
-        self.env["loket.token"].invalidate_model(["refresh_token"])
-        self.sudo().write({"state": "disconnected", "last_error": reason})
+        """Loket refused the stored login: erase it, set 'disconnected' and give the
+        Loket administrators an activity — once, however many workers were refused at
+        the same moment (the first one to erase the tokens does it), and on a cursor
+        of its own, so that it survives the caller's rollback."""
+        # Pending writes of this transaction reach the rows first: flushed later, they would undo this.
+        self.flush_recordset()
+        keeper, held_here = TokenKeeper(self.env, self.ids), False
+        with keeper.locked_cursor() as cr:
+            erased = self.browse(keeper.erase(cr))
+            if erased:
+                try:
+                    with cr.savepoint():
+                        cr.execute(
+                            "SELECT id FROM loket_integration WHERE id IN %s FOR UPDATE NOWAIT", [tuple(erased.ids)]
+                        )
+                except psycopg2.errors.LockNotAvailable:
+                    held_here = True  # this very transaction holds the rows: the write must come from here
+                else:
+                    erased.with_env(self.env(cr=cr)).sudo()._loket_apply_disconnection(reason)
+        if held_here:
+            erased.sudo().write({"state": "disconnected", "last_error": reason})
+        else:
+            self.invalidate_recordset(["state", "last_error"])
 
     def _loket_forget_login(self, reason=False):
-        """Erase the stored refresh token and mark the integrations disconnected."""
-        self.env["loket.token"].sudo().search([("integration_id", "in", self.ids)]).unlink()
+        """Erase the stored tokens at once (under the token lock, so that no refresh in
+        flight stores them again) and mark the integrations disconnected."""
+        keeper = TokenKeeper(self.env, self.ids)
+        with keeper.locked_cursor() as cr:
+            keeper.erase(cr)
         self.write({"state": "disconnected", "last_error": reason})
 
     def _loket_apply_disconnection(self, reason):
-        self._loket_forget_login(reason)
+        self.write({"state": "disconnected", "last_error": reason})
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
@@ -282,7 +289,8 @@ class LoketIntegration(models.Model):
     def action_test_connection(self):
         self.ensure_one()
         employers = self._loket_call(lambda client: client.check_connection())
-        self.write({"state": "connected", "last_error": False})
+        if self.state != "connected" or self.last_error:  # no write otherwise: workers would contend for the row
+            self.write({"state": "connected", "last_error": False})
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -334,3 +342,4 @@ class LoketIntegration(models.Model):
             "target": "current",
             "context": {"default_name": self.env.company.name},
         }
+

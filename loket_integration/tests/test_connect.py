@@ -34,7 +34,7 @@ class TestOAuthCallback(LoketHttpCase):
         self.assertEqual(self.integration.state, "connected")
         token = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)])
         self.assertIn(token.refresh_token, self.fake.refresh_tokens)
-        # Nothing but the refresh token is kept: no password field anywhere, no access token stored.
+        # Nothing but Loket's tokens is kept: no password field anywhere.
         for model in ("loket.integration", "loket.token", "res.config.settings"):
             ours = [
                 f
@@ -180,6 +180,10 @@ class TestIntegration(LoketCase):
     def test_rotated_refresh_token_is_stored(self):
         self._connect()
         first = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)]).refresh_token
+        # An hour later: the access token every worker shares is due, so the next client spends `first`.
+        token = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)])
+        token.access_token_usable_until = "2000-01-01 00:00:00"
+        token.flush_recordset()
         with patch.object(type(self.fake), "expire_access_tokens", lambda s: None):
             self.integration.action_refresh_distribution_units()  # new client: refresh spends `first`
         second = self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)]).refresh_token

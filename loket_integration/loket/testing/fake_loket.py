@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import secrets
+import threading
 from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
@@ -60,7 +61,11 @@ class FakeLoket:
         self.faults = {}  # route key -> deque of fault specs
         self.payroll_period_data = []  # items accepted by the collective PATCH
         self.version_numbers = {e["id"]: 1 for e in self.data["employments"]}
+        self.access_token_lifetime = 3599  # seconds, as Loket's expires_in
+        self.refused_refresh_tokens = []  # spent or revoked refresh tokens that were offered again
+        self.before_token = None  # test hook: called with the token request's form before it is answered
         self._counter = itertools.count(1)
+        self._lock = threading.RLock()  # several workers (threads) may call at once
 
     # -- set-up helpers for tests -------------------------------------------------
 
@@ -86,6 +91,7 @@ class FakeLoket:
         """Forget what was asked so far (between tests sharing one fake)."""
         self.requests.clear()
         self.token_requests.clear()
+        self.refused_refresh_tokens.clear()
         self.events.clear()
         self.payroll_period_data.clear()
 
@@ -145,6 +151,12 @@ class FakeLoket:
 
     def _token(self, request):
         form = {k: v[0] for k, v in parse_qs(request.body or "").items()}
+        if self.before_token:
+            self.before_token(form)
+        with self._lock:
+            return self._answer_token(form)
+
+    def _answer_token(self, form):
         self.token_requests.append(form.get("grant_type"))
         self.events.append(("token", form.get("grant_type")))
         fault = self._fault("token")
@@ -159,6 +171,7 @@ class FakeLoket:
         elif grant == "refresh_token":
             token = form.get("refresh_token")
             if token not in self.refresh_tokens:
+                self.refused_refresh_tokens.append(token)
                 return _json(400, {"error": "invalid_grant", "error_description": "Invalid refresh token"})
             self.refresh_tokens.discard(token)  # rotation: the old one dies now
             self.spent_refresh_tokens.append(token)
@@ -169,7 +182,7 @@ class FakeLoket:
         body = {
             "access_token": access,
             "token_type": "bearer",
-            "expires_in": 3599,
+            "expires_in": self.access_token_lifetime,
             "refresh_token": self.issue_refresh_token(),
             "two_factor_state": "None",
         }
@@ -178,6 +191,10 @@ class FakeLoket:
     # -- API ---------------------------------------------------------------------------
 
     def _api(self, request):
+        with self._lock:
+            return self._answer_api(request)
+
+    def _answer_api(self, request):
         url = urlsplit(request.url)
         path = url.path[len(urlsplit(self.environment.api_url).path) :]
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
