@@ -1,7 +1,11 @@
+import datetime
 import logging
+import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools.misc import format_date, get_lang
 
 from ..loket.payroll_periods import computed_periods, periods_from_loket
 
@@ -26,13 +30,51 @@ class LoketPayrollPeriod(models.Model):
     _sql_constraints = [("period_unique", "unique(integration_id, year, number)", "This period exists already.")]
 
     @api.depends("year", "number", "date_from", "date_to")
+    @api.depends_context("lang", "uid")
     def _compute_display_name(self):
+        lang = self.env.lang or self.env.user.lang  # the reader's date format
         for period in self:
             period.display_name = (
-                f"{period.year}-{period.number:02d} ({period.date_from:%d-%m-%Y} – {period.date_to:%d-%m-%Y})"
+                f"{period.year}-{period.number:02d} "
+                f"({format_date(self.env, period.date_from, lang)} – {format_date(self.env, period.date_to, lang)})"
                 if period.date_from and period.date_to
                 else f"{period.year}-{period.number:02d}"
             )
+
+    def _search_display_name(self, operator, value):
+        """What people type: a period number (``3``), year and number (``2026-03``, ``2026/3``),
+        a year (``2026``) or a date in their own format (the period holding it)."""
+        positive = operator not in expression.NEGATIVE_TERM_OPERATORS
+        if not isinstance(value, str) or operator not in (
+            "like",
+            "ilike",
+            "=",
+            "=like",
+            "=ilike",
+            "not like",
+            "not ilike",
+            "!=",
+        ):
+            return expression.FALSE_DOMAIN if positive else expression.TRUE_DOMAIN
+        domain = self._domain_for_text(value.strip())
+        return domain if positive else ["!", *expression.normalize_domain(domain)]
+
+    @api.model
+    def _domain_for_text(self, text):
+        if not text:
+            return expression.TRUE_DOMAIN
+        if re.fullmatch(r"\d{1,2}", text):
+            return [("number", "=", int(text))]
+        if re.fullmatch(r"\d{4}", text):
+            return [("year", "=", int(text))]
+        if match := re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})", text):
+            return [("year", "=", int(match[1])), ("number", "=", int(match[2]))]
+        date_format = get_lang(self.env, self.env.lang or self.env.user.lang).date_format
+        try:
+            day = datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            return expression.FALSE_DOMAIN
+        return [("date_from", "<=", day), ("date_to", ">=", day)]
 
     @api.model
     def _ensure_for(self, integration, year):
