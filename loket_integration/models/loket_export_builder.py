@@ -91,7 +91,7 @@ class LoketIntegration(models.Model):
         units = {c.department_id.id: c.distribution_unit_id.code for c in self.cost_center_ids}
         employee_ids = {g.employee_id for g in groups} | set(employees.ids if employees else ())
         latest_contracts = self._loket_latest_payroll_contracts(employee_ids, date_from, date_to)
-        Code = self.env["hr.work.entry.type"]
+        Code = self.env["hr.work.entry.type"].sudo()  # hour code names for the warnings: no HR rights needed
 
         unbound = defaultdict(lambda: [0, 0.0])
         no_contract = defaultdict(lambda: [0, 0.0])
@@ -130,7 +130,7 @@ class LoketIntegration(models.Model):
                         label=label,
                         name=name,
                         count=count,
-                        hours=round(hours, 2),
+                        hours=self.env["loket.export"]._format_hours(hours),
                     )
                 )
         unvalidated = self._loket_unvalidated_count(date_from, date_to, employees)
