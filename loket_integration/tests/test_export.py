@@ -1,10 +1,13 @@
 import datetime
 from unittest.mock import patch
 
+import lxml.html
+from lxml import etree
 from markupsafe import escape
 
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..loket.payroll_csv import PayrollCsvError
 from .common import LoketCase
@@ -12,8 +15,9 @@ from .common import LoketCase
 HEADER = "aanslnr;persnr;ploeg;verdelingseenheid"
 
 
-@tagged("post_install", "-at_install")
-class TestExport(LoketCase):
+class ExportCase(LoketCase):
+    """Four Loket employees added to Odoo, hour codes mapped, period 3 of this year."""
+
     n_employees = 4
 
     def setUp(self):
@@ -91,8 +95,9 @@ class TestExport(LoketCase):
     def _text(export):
         return export.attachment_id.raw.decode()
 
-    # -- tests ----------------------------------------------------------------------------------
 
+@tagged("post_install", "-at_install")
+class TestExport(ExportCase):
     def test_one_employee_two_hour_codes(self):
         employee = self.employees[1]
         persnr = self._current_contract(employee).loket_payroll_number
@@ -223,8 +228,11 @@ class TestExport(LoketCase):
     def test_wizard_preview_and_warnings(self):
         self._log(self.employees[1], 8)
         self._log(self.employees[1], 1, code=self.unmapped)
-        wizard = self.env["loket.export.wizard"].create(
-            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        self.env["res.lang"]._activate_lang("nl_NL")  # the preview writes numbers as its reader does
+        wizard = (
+            self.env["loket.export.wizard"]
+            .with_context(lang="nl_NL")
+            .create({"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id})
         )
         self.assertIn("8,00", wizard.preview_html)
         self.assertIn(escape(self.employees[1].name), wizard.preview_html)
@@ -299,3 +307,228 @@ class TestExport(LoketCase):
         line.loket_hour_code_id = False  # as lines written before the integration existed
         persnr = self._current_contract(self.employees[1]).loket_payroll_number
         self.assertEqual(self._text(self._export()), f"{HEADER};1\r\n5555;{persnr};1;10;5,00\r\n")
+
+
+@tagged("post_install", "-at_install")
+class TestExportScreens(ExportCase):
+    """What the payroll administrator sees: the wizard, the export form, the mail."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["res.lang"]._activate_lang("nl_NL")
+
+    def _wizard(self, env=None, **values):
+        return (env or self.env)["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id, **values}
+        )
+
+    def _form(self, period=None):
+        """The wizard as the screen fills it; on ``period`` (default: March, where the hours are)."""
+        form = Form(self.env["loket.export.wizard"])
+        form.integration_id = self.integration
+        if period is not False:
+            form.period_id = period or self.period
+        return form
+
+    def _component_name(self, number):
+        components = self.integration.payroll_component_ids.filtered(lambda c: c.number == number)
+        return components.sorted(lambda c: c.year == self.year)[-1:].name
+
+    @staticmethod
+    def _table(html):
+        """The preview as ``(head cells, body rows, foot cells)``, each cell's text."""
+        table = lxml.html.fromstring(str(html)).xpath("//table")[0]
+        for br in table.iter("br"):
+            br.tail = " " + (br.tail or "")
+
+        def texts(row):
+            return [" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
+
+        return (
+            texts(table.xpath("./thead/tr")[0]),
+            [texts(row) for row in table.xpath("./tbody/tr")],
+            texts(table.xpath("./tfoot/tr")[0]),
+        )
+
+    def _visible_generate_buttons(self, wizard):
+        arch = etree.fromstring(self.env["loket.export.wizard"].get_view(view_type="form")["arch"])
+        values = {"has_entries": wizard.has_entries, "recipient_ids": wizard.recipient_ids.ids}
+        return [
+            button.get("string")
+            for button in arch.xpath("//footer/button[@name='action_generate']")
+            if not safe_eval(button.get("invisible", "False"), values)
+        ]
+
+    # -- the period --------------------------------------------------------------------------------
+
+    def test_period_is_found_by_number_and_shown_in_the_users_date_format(self):
+        Period = self.env["loket.payroll.period"]
+        of_the_year = [("integration_id", "=", self.integration.id), ("year", "=", self.year)]
+        self.assertEqual([i for i, _name in Period.name_search("3", of_the_year)], self.period.ids)
+        self.assertEqual([i for i, _name in Period.name_search(f"{self.year}-03")], self.period.ids)
+        self.assertEqual(len(Period.name_search("", of_the_year)), 12)
+        self.assertFalse(Period.name_search("maart", of_the_year))
+        day = self.period.date_from + datetime.timedelta(days=5)
+        self.assertEqual(
+            [i for i, _name in Period.with_context(lang="nl_NL").name_search(day.strftime("%d-%m-%Y"), of_the_year)],
+            self.period.ids,
+        )
+
+        def shown(lang):
+            return self.period.with_context(lang=lang).display_name
+
+        start, end = self.period.date_from, self.period.date_to
+        self.assertEqual(shown("nl_NL"), f"{self.year}-03 ({start:%d-%m-%Y} – {end:%d-%m-%Y})")
+        self.assertEqual(shown("en_US"), f"{self.year}-03 ({start:%m/%d/%Y} – {end:%m/%d/%Y})")
+        self.env["res.lang"]._lang_get("en_US").date_format = "%Y.%m.%d"  # the user's setting, whatever it is
+        self.period.invalidate_recordset(["display_name"])
+        self.assertEqual(shown("en_US"), f"{self.year}-03 ({start:%Y.%m.%d} – {end:%Y.%m.%d})")
+
+    def test_changing_the_year_offers_that_years_periods(self):
+        form = self._form(period=False)
+        self.assertEqual(form.period_id.integration_id, self.integration)
+        form.year = self.year - 1
+        self.assertEqual(form.period_id.year, self.year - 1)
+        self.assertEqual(form.period_id.date_to.year, self.year - 1)
+        domain = [("integration_id", "=", self.integration.id), ("year", "=", self.year - 1)]
+        offered = self.env["loket.payroll.period"].browse(
+            [i for i, _name in self.env["loket.payroll.period"].name_search("", domain)]
+        )
+        self.assertEqual(len(offered), 12)
+        self.assertEqual(set(offered.mapped("year")), {self.year - 1})
+        self.assertEqual(offered.filtered(lambda p: p.number == 12), form.period_id)  # the year's last ended one
+        form.year = self.year + 1
+        self.assertEqual((form.period_id.year, form.period_id.number), (self.year + 1, 1))
+
+    # -- the employees -----------------------------------------------------------------------------
+
+    def test_all_bound_employees_by_default_without_filling_the_selection(self):
+        stranger = self.env["hr.employee"].create({"name": "Niet in Loket"})
+        self._log(self.employees[1], 8)
+        self._log(self.employees[4], 3)
+        self._log(stranger, 5)
+        form = self._form()
+        self.assertEqual(form.employee_scope, "all")
+        self.assertFalse(form.selected_employee_ids)
+        wizard = form.save()
+        bound = self.env["hr.employee"].browse([e.id for e in self.employees.values()])
+        self.assertEqual(wizard.employee_ids, bound)
+        self.assertEqual(wizard.bound_employee_ids, bound)  # what the selection may choose from
+        self.assertNotIn(stranger, wizard.bound_employee_ids)
+        rows = self._table(wizard.preview_html)[1]
+        self.assertEqual({row[2] for row in rows}, {self.employees[1].name, self.employees[4].name})
+        export = self.env["loket.export"].browse(wizard.action_generate()["res_id"])
+        self.assertEqual(export.employee_scope, "all")
+        self.assertEqual(export.employee_ids, bound)
+        self.assertEqual(export.row_count, 2)
+
+    def test_restricting_to_selected_employees(self):
+        self._log(self.employees[1], 8)
+        self._log(self.employees[2], 4)
+        form = self._form()
+        form.employee_scope = "selected"
+        form.selected_employee_ids.add(self.employees[2])
+        wizard = form.save()
+        self.assertEqual(wizard.employee_ids, self.employees[2])
+        rows = self._table(wizard.preview_html)[1]
+        self.assertEqual([row[2] for row in rows], [self.employees[2].name])
+        export = self.env["loket.export"].browse(wizard.action_generate()["res_id"])
+        persnr = self._current_contract(self.employees[2]).loket_payroll_number
+        self.assertEqual(self._text(export), f"{HEADER};1\r\n5555;{persnr};1;10;4,00\r\n")
+        self.assertEqual((export.employee_scope, export.employee_ids), ("selected", self.employees[2]))
+        again = self.env["loket.export.wizard"].with_context(**export.action_generate_again()["context"]).create({})
+        self.assertEqual((again.period_id, again.employee_ids), (self.period, self.employees[2]))
+
+    def test_selected_scope_without_employees_exports_nothing(self):
+        self._log(self.employees[1], 8)
+        wizard = self._wizard(employee_scope="selected")
+        self.assertFalse(wizard.employee_ids)
+        self.assertFalse(wizard.has_entries)
+        self.assertIn("Choose the employees to export", wizard.preview_html)
+        with self.assertRaisesRegex(UserError, "at least one employee"):
+            wizard.action_generate()
+
+    # -- the preview -------------------------------------------------------------------------------
+
+    def test_preview_rows_carry_payroll_and_employee_numbers_and_a_totals_row(self):
+        first, second = self.employees[1], self.employees[2]
+        second.name = first.name  # namesakes
+        self._log(first, 8)
+        self._log(first, 2, code=self.overtime)
+        self._log(second, 4.5)
+        head, rows, foot = self._table(self._wizard().preview_html)
+        self.assertEqual(head[:3], ["Payroll no.", "Employee no.", "Employee"])
+        self.assertEqual(head[3:], [f"1 {self._component_name(1)}", f"28 {self._component_name(28)}"])
+        expected = {
+            (str(self._current_contract(e).loket_payroll_number), str(e.loket_employee_number), e.name)
+            for e in (first, second)
+        }
+        self.assertEqual({tuple(row[:3]) for row in rows}, expected)
+        self.assertEqual(len(expected), 2)  # the numbers tell the namesakes apart
+        self.assertEqual(
+            sorted(row[3:] for row in rows),
+            sorted([["8.00", "2.00"], ["4.50", ""]]),
+        )
+        self.assertEqual(foot, ["Total (2 employee(s))", "12.50", "2.00"])
+
+    def test_nothing_to_export_is_said_and_cannot_be_generated(self):
+        self._log(self.employees[1], 3, code=self.unmapped)  # only hours Loket does not receive
+        wizard = self._wizard(
+            recipient_ids=self.env["res.partner"].create({"name": "Loon", "email": "l@example.nl"}).ids
+        )
+        self.assertFalse(wizard.has_entries)
+        self.assertIn("Nothing to export", wizard.preview_html)
+        self.assertIn("Cursus", wizard.warnings_html)
+        self.assertEqual(self._visible_generate_buttons(wizard), [])
+        with self.assertRaisesRegex(UserError, "Nothing to export"):
+            wizard.action_generate()
+        self.assertFalse(self.env["loket.export"].search([("integration_id", "=", self.integration.id)]))
+        self._log(self.employees[1], 8)
+        wizard.invalidate_recordset()
+        self.assertEqual(self._visible_generate_buttons(wizard), ["Generate and mail"])
+        wizard.recipient_ids = False
+        self.assertEqual(self._visible_generate_buttons(wizard), ["Generate"])
+
+    # -- numbers as people read them -----------------------------------------------------------------
+
+    def test_totals_warnings_and_preview_in_the_readers_number_format(self):
+        self._log(self.employees[1], 1234.5)
+        self._log(self.employees[1], 1500.25, code=self.unmapped)
+        dutch = new_test_user(self.env, "loket_nl", groups="loket_integration.group_loket_user,base.group_user")
+        dutch.lang = "nl_NL"
+        wizard = self._wizard(env=self.env(user=dutch))
+        self.assertIn("1.500,25 h", wizard.warnings)
+        self.assertEqual(self._table(wizard.preview_html)[2][1:], ["1.234,50"])
+        export = self.env["loket.export"].with_user(dutch).browse(wizard.action_generate()["res_id"])
+        self.assertIn("1.500,25 h not exported", export.warnings)
+        worked = f"1 {self._component_name(1)}"
+        self.assertEqual(export.totals_text, f"{worked}: 1.234,50")
+        self.assertEqual(export.with_user(self.env.user).totals_text, f"{worked}: 1,234.50")
+        self.assertIn(";1234,50\r\n", self._text(export))  # Loket's file keeps its own format
+
+    def test_mail_written_in_each_recipients_language(self):
+        self._log(self.employees[1], 8)
+        dutch = self.env["res.partner"].create({"name": "Loonbureau", "email": "loon@example.nl", "lang": "nl_NL"})
+        english = self.env["res.partner"].create({"name": "Auditor", "email": "audit@example.com", "lang": "en_US"})
+        export = self._export(recipients=dutch | english)
+        mails = self.env["mail.mail"].search([("model", "=", "loket.export"), ("res_id", "=", export.id)])
+        by_recipient = {mail.recipient_ids: mail for mail in mails}
+        self.assertEqual(set(by_recipient), {dutch, english})
+        start = self.period.date_from
+        self.assertIn(f"{start:%d-%m-%Y}", by_recipient[dutch].body_html)
+        self.assertIn("8,00", by_recipient[dutch].body_html)
+        self.assertIn(f"{start:%m/%d/%Y}", by_recipient[english].body_html)
+        self.assertIn("8.00", by_recipient[english].body_html)
+        for mail in mails:
+            self.assertEqual(mail.attachment_ids, export.attachment_id)
+
+    # -- the export record -------------------------------------------------------------------------
+
+    def test_outdated_is_a_badge_not_a_step(self):
+        line = self._log(self.employees[1], 8)
+        export = self._export(recipients=self.env.user.partner_id)
+        self.assertEqual((export.state, export.outdated_badge), ("sent", False))
+        line.unit_amount = 9
+        export.invalidate_recordset(["is_outdated", "outdated_badge"])
+        self.assertEqual((export.state, export.is_outdated, export.outdated_badge), ("sent", True, "outdated"))
+        self.assertNotIn("outdated", dict(self.env["loket.export"]._fields["state"].selection))

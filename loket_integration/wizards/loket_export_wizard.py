@@ -1,9 +1,13 @@
-from markupsafe import Markup, escape
+from collections import defaultdict
+from decimal import Decimal
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..loket.payroll_csv import PayrollCsvError, format_value
+from ..loket.payroll_csv import PayrollCsvError
+from ..models.loket_export import EMPLOYEE_SCOPES
 
 
 class LoketExportWizard(models.TransientModel):
@@ -19,28 +23,65 @@ class LoketExportWizard(models.TransientModel):
     )
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
     period_id = fields.Many2one(
-        "loket.payroll.period", domain="[('integration_id', '=', integration_id), ('year', '=', year)]"
+        "loket.payroll.period",
+        domain="[('integration_id', '=', integration_id), ('year', '=', year)]",
+        help="Type the period number (3), year and number (2026-03) or a date of the period",
     )
     date_from = fields.Date(related="period_id.date_from")
     date_to = fields.Date(related="period_id.date_to")
+    employee_scope = fields.Selection(EMPLOYEE_SCOPES, string="Employees", required=True, default="all")
+    selected_employee_ids = fields.Many2many(
+        "hr.employee",
+        string="Selected employees",
+        domain="[('id', 'in', bound_employee_ids)]",
+        help="Only these employees are exported",
+    )
+    bound_employee_ids = fields.Many2many("hr.employee", compute="_compute_bound_employee_ids")
     employee_ids = fields.Many2many(
-        "hr.employee", string="Employees", help="Default: every employee bound to the integration's Loket employer"
+        "hr.employee",
+        string="Employees exported",
+        compute="_compute_employee_ids",
+        help="Every employee bound to the integration's Loket employer, or the selected ones",
     )
     recipient_ids = fields.Many2many("res.partner", string="Recipients", default=lambda self: self.env.user.partner_id)
     preview_html = fields.Html(compute="_compute_preview", sanitize=False)
     warnings = fields.Text(compute="_compute_preview")
-    previous_export_id = fields.Many2one("loket.export", compute="_compute_previous_export")
+    warnings_html = fields.Html(compute="_compute_preview", sanitize=False)
+    has_entries = fields.Boolean(compute="_compute_preview")
+    previous_export_id = fields.Many2one("loket.export", string="Last export", compute="_compute_previous_export")
     previous_outdated = fields.Boolean(compute="_compute_previous_export")
 
     @api.onchange("integration_id", "year")
     def _onchange_period_list(self):
-        if self.integration_id and self.year:
-            periods = self.env["loket.payroll.period"]._ensure_for(self.integration_id, self.year)
-            if self.period_id not in periods:
-                self.period_id = self.integration_id._loket_last_closed_period() or periods[:1]
+        if not (self.integration_id and self.year):
+            return
+        periods = self.env["loket.payroll.period"]._ensure_for(self.integration_id, self.year)
+        if self.period_id in periods:
+            return
+        due = self.integration_id._loket_last_closed_period()
+        if due and not self.period_id and due.year != self.year:
+            # Just opened (early in a year): the period due is last year's.
+            self.year = due.year
+            self.period_id = due
+        elif due in periods:
+            self.period_id = due
+        else:  # another year: its last ended period, else its first
+            today = fields.Date.context_today(self)
+            ended = periods.filtered(lambda p: p.date_to < today).sorted("date_to")
+            self.period_id = ended[-1:] or periods.sorted("date_from")[:1]
+
+    @api.depends("integration_id")
+    def _compute_bound_employee_ids(self):
+        for wizard in self:
             # sudo: the Loket binding is an HR field; the employees themselves are the export's scope.
-            bound = self.env["hr.employee"].sudo().search([("loket_integration_id", "=", self.integration_id.id)])
-            self.employee_ids = self.env["hr.employee"].browse(bound.ids)
+            bound = self.env["hr.employee"].sudo().search([("loket_integration_id", "=", wizard.integration_id.id)])
+            wizard.bound_employee_ids = self.env["hr.employee"].browse(bound.ids)
+
+    @api.depends("employee_scope", "selected_employee_ids", "bound_employee_ids")
+    def _compute_employee_ids(self):
+        for wizard in self:
+            selected = wizard.employee_scope == "selected"
+            wizard.employee_ids = wizard.selected_employee_ids if selected else wizard.bound_employee_ids
 
     @api.depends("integration_id", "period_id")
     def _compute_previous_export(self):
@@ -52,41 +93,134 @@ class LoketExportWizard(models.TransientModel):
             wizard.previous_outdated = bool(export) and export.is_outdated
 
     @api.depends("integration_id", "period_id", "employee_ids")
+    @api.depends_context("lang", "uid")
     def _compute_preview(self):
         for wizard in self:
+            wizard.has_entries = False
             if not wizard.integration_id or not wizard.period_id:
-                wizard.preview_html = wizard.warnings = False
+                wizard.preview_html = wizard.warnings = wizard.warnings_html = False
+                continue
+            if not wizard.employee_ids:
+                wizard.warnings = wizard.warnings_html = False
+                wizard.preview_html = wizard._preview_message(
+                    self.env._("Choose the employees to export.")
+                    if wizard.employee_scope == "selected"
+                    else self.env._(
+                        "No employee is bound to this integration yet: add or map the Loket employees first."
+                    )
+                )
                 continue
             data = wizard.integration_id._loket_export_data(
-                wizard.period_id.date_from, wizard.period_id.date_to, wizard.employee_ids or None
+                wizard.period_id.date_from, wizard.period_id.date_to, wizard.employee_ids
             )
+            wizard.has_entries = bool(data.entries)
             wizard.warnings = "\n".join(data.warnings) or False
-            wizard.preview_html = wizard._preview_table(data.employee_totals)
+            wizard.warnings_html = (
+                Markup("<ul class='mb-0'>%s</ul>") % Markup().join(Markup("<li>%s</li>") % w for w in data.warnings)
+                if data.warnings
+                else False
+            )
+            wizard.preview_html = (
+                wizard._preview_table(data.employee_totals)
+                if data.entries
+                else wizard._preview_message(
+                    self.env._(
+                        "Nothing to export: no hours or wage components to send to Loket for %(period)s.",
+                        period=wizard.period_id.display_name,
+                    )
+                )
+            )
+
+    @staticmethod
+    def _preview_message(text):
+        return Markup("<div class='alert alert-info mb-0' role='status'>%s</div>") % text
+
+    def _preview_numbers(self, employee_ids):
+        """``{employee id: (payroll numbers, Loket employee number)}`` of the period's employments.
+        sudo: both are HR fields; a Loket user exporting needs them to recognise the rows."""
+        contracts = (
+            self.env["hr.contract"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", employee_ids),
+                    ("loket_payroll_number", ">", 0),
+                    ("state", "!=", "cancel"),
+                    ("date_start", "<=", self.period_id.date_to),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">=", self.period_id.date_from),
+                ],
+                order="date_start, id",
+            )
+        )
+        payroll_numbers = defaultdict(list)
+        for contract in contracts:
+            if contract.loket_payroll_number not in payroll_numbers[contract.employee_id.id]:
+                payroll_numbers[contract.employee_id.id].append(contract.loket_payroll_number)
+        return {
+            employee.id: (payroll_numbers[employee.id], employee.loket_employee_number)
+            for employee in self.env["hr.employee"].sudo().browse(employee_ids)
+        }
 
     def _preview_table(self, totals):
+        """One row per employee, one column per Loket component, a totals row; numbers as the reader writes them."""
+        Export = self.env["loket.export"]
         components = sorted({c for _employee, c in totals})
         employees = sorted({e for e, _c in totals})  # (name, id): namesakes stay apart
-        labels = {c.number: c.name for c in self.integration_id.payroll_component_ids}
-        head = "".join(f"<th class='text-end'>{c} {escape(labels.get(c, ''))}</th>" for c in components)
+        numbers = self._preview_numbers([employee_id for _name, employee_id in employees])
+        labels = Export._component_labels(self.integration_id, self.period_id.year)
+        column_totals = defaultdict(Decimal)
+        for (_employee, component), value in totals.items():
+            column_totals[component] += value
+        head = Markup().join(
+            Markup("<th class='text-end'>%s<br/><small class='fw-normal'>%s</small></th>") % (c, labels.get(c, ""))
+            for c in components
+        )
         rows = []
         for employee in employees:
-            cells = "".join(
-                f"<td class='text-end'>{format_value(totals[(employee, c)]) if (employee, c) in totals else ''}</td>"
+            payroll_numbers, employee_number = numbers[employee[1]]
+            cells = Markup().join(
+                Markup("<td class='text-end'>%s</td>")
+                % (Export._format_number(totals[(employee, c)]) if (employee, c) in totals else "")
                 for c in components
             )
-            rows.append(f"<tr><td>{escape(employee[0])}</td>{cells}</tr>")
+            rows.append(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td>%s</tr>")
+                % (", ".join(map(str, payroll_numbers)), employee_number or "", employee[0], cells)
+            )
+        foot = Markup().join(
+            Markup("<td class='text-end'>%s</td>") % Export._format_number(column_totals[c]) for c in components
+        )
         return Markup(
-            f"<table class='table table-sm'><thead><tr><th>{escape(self.env._('Employee'))}</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            "<table class='table table-sm table-hover o_loket_export_preview'>"
+            "<thead><tr><th>%s</th><th>%s</th><th>%s</th>%s</tr></thead>"
+            "<tbody>%s</tbody>"
+            "<tfoot class='fw-bold table-group-divider'><tr><td colspan='3'>%s</td>%s</tr></tfoot></table>"
+        ) % (
+            self.env._("Payroll no."),
+            self.env._("Employee no."),
+            self.env._("Employee"),
+            head,
+            Markup().join(rows),
+            self.env._("Total (%(count)s employee(s))", count=len(employees)),
+            foot,
         )
 
     def action_generate(self):
         self.ensure_one()
         if not self.period_id:
             raise UserError(self.env._("Choose the payroll period to export."))
+        if not self.employee_ids:
+            raise UserError(self.env._("Choose at least one employee to export."))
         try:
             export = self.env["loket.export"]._generate(
-                self.integration_id, self.period_id, self.employee_ids, self.recipient_ids
+                self.integration_id,
+                self.period_id,
+                self.employee_ids,
+                self.recipient_ids,
+                employee_scope=self.employee_scope,
+                allow_empty=False,
             )
         except PayrollCsvError as exc:
             raise UserError(self.env._("The Loket file cannot be made: %(error)s", error=str(exc))) from None
