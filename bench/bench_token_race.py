@@ -53,7 +53,7 @@ def connect_integration(db, server):
 
 
 def start_odoo(db, port, workers, log_path):
-    cmd = [sys.executable, "-m", "odoo", *pg_args(), "--addons-path", addons_path(), "-d", db,
+    cmd = [sys.executable, os.path.join(ROOT, "bench", "odoo_server.py"), *pg_args(), "--addons-path", addons_path(), "-d", db,
            "--db-filter", f"^{db}$", "--workers", str(workers), "--max-cron-threads", "0",
            "--http-interface", "127.0.0.1", "--http-port", str(port), "--gevent-port", str(free_port()),
            "--logfile", log_path, "--log-level", "info"]  # fmt: skip
@@ -133,11 +133,13 @@ def main():
         finally:
             odoo.terminate()
             odoo.wait(30)
-        with odoo_env(db) as env:
-            env.cr.execute("SELECT state FROM loket_integration WHERE id = %s", [integration_id])
-            state = env.cr.fetchone()[0]
-            env.cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'loket.integration'")
-            activities = env.cr.fetchone()[0]
+        import odoo
+
+        with odoo.modules.registry.Registry(db).cursor() as cr:  # config parsed once, by connect_integration
+            cr.execute("SELECT state FROM loket_integration WHERE id = %s", [integration_id])
+            state = cr.fetchone()[0]
+            cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'loket.integration'")
+            activities = cr.fetchone()[0]
 
     grants = Counter(fake.token_requests) - grants_before
     spent = fake.spent_refresh_tokens

@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
@@ -53,7 +54,7 @@ class FakeLoket:
         self.client_secret = "s3cret-" + secrets.token_hex(8)
         self.codes = {}  # authorization code -> redirect_uri
         self.refresh_tokens = set()  # the live ones
-        self.access_tokens = set()
+        self.access_tokens = {}  # the live ones -> when they expire (monotonic clock)
         self.spent_refresh_tokens = []
         self.requests = []  # (method, path, query) of every API request
         self.token_requests = []  # grant types asked
@@ -178,7 +179,7 @@ class FakeLoket:
         else:
             return _json(400, {"error": "unsupported_grant_type"})
         access = f"at-{next(self._counter)}-{secrets.token_hex(8)}"
-        self.access_tokens.add(access)
+        self.access_tokens[access] = time.monotonic() + self.access_token_lifetime
         body = {
             "access_token": access,
             "token_type": "bearer",
@@ -201,7 +202,7 @@ class FakeLoket:
         self.requests.append((request.method, path, query))
         self.events.append(("api", request.method, path))
         auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or auth[7:] not in self.access_tokens:
+        if not auth.startswith("Bearer ") or self.access_tokens.get(auth[7:], 0) < time.monotonic():
             return _json(401, {"message": "Authorization has been denied for this request."})
         for resource, regex in ROUTES:
             match = regex.match(path)
