@@ -16,6 +16,8 @@
         "views/timesheet_views.xml",
         "views/loket_employee_views.xml",
         "views/loket_export_views.xml",
+        "views/hr_employee_views.xml",
+        "views/hr_contract_views.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
     ],

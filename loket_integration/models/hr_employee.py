@@ -5,9 +5,72 @@ from odoo.exceptions import ValidationError
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
-    loket_integration_id = fields.Many2one("loket.integration", copy=False, groups="hr.group_hr_user")
+    loket_integration_id = fields.Many2one(
+        "loket.integration", string="Loket integration", copy=False, groups="hr.group_hr_user"
+    )
     loket_employee_id = fields.Char("Loket employee id", copy=False, index=True, groups="hr.group_hr_user")
-    loket_employee_number = fields.Integer("Loket employee number", copy=False, groups="hr.group_hr_user")
+    loket_employee_number = fields.Integer(
+        "Loket employee number",
+        copy=False,
+        groups="hr.group_hr_user",
+        help="The employee's number (werknemernummer) in Loket.",
+    )
+    # What the Loket employees list knows about this employee, for the employee form. The list's
+    # rows are Loket administrators' records: read with sudo, shown to HR officers.
+    loket_mapping_id = fields.Many2one(
+        "loket.employee",
+        string="Loket employees row",
+        compute="_compute_loket_mapping",
+        groups="hr.group_hr_user",
+        help="This employee's row in the Loket employees list, where it was added or mapped.",
+    )
+    loket_last_sync = fields.Datetime(
+        "Last sync",
+        compute="_compute_loket_mapping",
+        groups="hr.group_hr_user",
+        help="When the integration last brought Loket's changes into Odoo.",
+    )
+    loket_sync_error = fields.Char(
+        "Sync error",
+        compute="_compute_loket_mapping",
+        groups="hr.group_hr_user",
+        help="Why the last synchronisation could not update this employee; it is tried again at the next one.",
+    )
+    loket_pending_sync = fields.Boolean(
+        "Waiting for the next sync",
+        compute="_compute_loket_mapping",
+        groups="hr.group_hr_user",
+        help="Loket has changes for this employee that the next synchronisation brings into Odoo.",
+    )
+
+    @api.depends("loket_integration_id", "loket_employee_id")
+    def _compute_loket_mapping(self):
+        bound = self.filtered("loket_employee_id")._origin
+        rows = (
+            self.env["loket.employee"]
+            .sudo()
+            .search([("employee_id", "in", bound.ids), ("loket_id", "in", bound.mapped("loket_employee_id"))])
+        )
+        by_binding = {(row.employee_id.id, row.integration_id.id, row.loket_id): row for row in rows}
+        for employee in self:
+            binding = (employee._origin.id, employee.loket_integration_id.id, employee.loket_employee_id)
+            row = by_binding.get(binding, rows.browse())
+            employee.loket_mapping_id = row
+            employee.loket_last_sync = employee.sudo().loket_integration_id.last_sync
+            employee.loket_sync_error = row.sync_error
+            employee.loket_pending_sync = row.pending_sync
+
+    def action_open_loket_mapping(self):
+        """This employee's row of the Loket employees list (Loket users)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Loket employee"),
+            "res_model": "loket.employee",
+            "res_id": self.loket_mapping_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     @api.constrains("loket_employee_number", "loket_integration_id")
     def _check_loket_employee_number(self):
