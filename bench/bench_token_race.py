@@ -53,8 +53,9 @@ def connect_integration(db, server):
 
 
 def start_odoo(db, port, workers, log_path):
-    cmd = [sys.executable, os.path.join(ROOT, "bench", "odoo_server.py"), *pg_args(), "--addons-path", addons_path(), "-d", db,
-           "--db-filter", f"^{db}$", "--workers", str(workers), "--max-cron-threads", "0",
+    cmd = [sys.executable, os.path.join(ROOT, "bench", "odoo_server.py"), *pg_args(),
+           "--addons-path", addons_path(), "-d", db, "--db-filter", f"^{db}$",
+           "--workers", str(workers), "--max-cron-threads", "0",
            "--http-interface", "127.0.0.1", "--http-port", str(port), "--gevent-port", str(free_port()),
            "--logfile", log_path, "--log-level", "info"]  # fmt: skip
     process = subprocess.Popen(cmd, cwd=ROOT)
