@@ -6,12 +6,24 @@ from .loket_integration import CALLBACK_PATH
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    loket_client_id = fields.Char("Loket client id", config_parameter="loket_integration.client_id")
-    loket_client_secret = fields.Char(
-        "Loket client secret", config_parameter="loket_integration.client_secret", groups="base.group_system"
+    loket_client_id = fields.Char(
+        "Client id",
+        config_parameter="loket_integration.client_id",
+        help="The client id Loket issued for this Odoo when it was registered as an application with Loket.",
     )
-    loket_redirect_uri = fields.Char("Redirect URI", compute="_compute_loket_redirect_uri")
+    loket_client_secret = fields.Char(
+        "Client secret",
+        config_parameter="loket_integration.client_secret",
+        groups="base.group_system",
+        help="The secret Loket issued with the client id. Keep it private.",
+    )
+    loket_redirect_uri = fields.Char(
+        "Redirect URI",
+        compute="_compute_loket_redirect_uri",
+        help="Give this address to Loket when registering Odoo: Loket sends the user back here after logging in.",
+    )
     loket_integration_count = fields.Integer(compute="_compute_loket_integration_count")
+    loket_integration_count_text = fields.Char(compute="_compute_loket_integration_count")
 
     @api.depends("company_id")
     def _compute_loket_redirect_uri(self):
@@ -21,8 +33,15 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")  # a dependency, so that the settings form (a new record) computes it
     def _compute_loket_integration_count(self):
         count = self.env["loket.integration"].search_count([])
+        if count == 0:
+            text = self.env._("No integrations yet")
+        elif count == 1:
+            text = self.env._("1 integration")
+        else:
+            text = self.env._("%(count)s integrations", count=count)
         for settings in self:
             settings.loket_integration_count = count
+            settings.loket_integration_count_text = text
 
     def action_loket_integrations(self):
         return self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_integration")
