@@ -16,6 +16,7 @@
         "views/timesheet_views.xml",
         "views/loket_employee_views.xml",
         "views/loket_export_views.xml",
+        "views/loket_integration_next_step_views.xml",
         "views/hr_employee_views.xml",
         "views/hr_contract_views.xml",
         "data/ir_cron.xml",

@@ -21,6 +21,7 @@ class LoketComponentMapping(models.AbstractModel):
     )
     component_id = fields.Many2one("loket.payroll.component", compute="_compute_component", store=True)
     component_warning = fields.Char(compute="_compute_component", store=True)
+    component_name = fields.Char("Name in Loket", related="component_id.name")
 
     @api.depends("component_number", "integration_id.payroll_component_ids")
     def _compute_component(self):

@@ -343,3 +343,44 @@ class LoketIntegration(models.Model):
             "context": {"default_name": self.env.company.name},
         }
 
+    # -- screens: the form's next step ----------------------------------------------------
+    # (kept apart from the connection code above)
+
+    next_step = fields.Selection(
+        [
+            ("connect", "Connect"),
+            ("choose_administration", "Choose the payroll administration"),
+            ("fetch_employees", "Fetch employees"),
+            ("export", "Export"),
+        ],
+        compute="_compute_next_step",
+        help="What the integration form offers as its main button.",
+    )
+    loket_employee_count = fields.Integer(compute="_compute_loket_employee_count")
+
+    @api.depends("loket_employee_ids")
+    def _compute_loket_employee_count(self):
+        groups = self.env["loket.employee"]._read_group(
+            [("integration_id", "in", self._origin.ids)], ["integration_id"], ["__count"]
+        )
+        counts = {integration.id: count for integration, count in groups}
+        for integration in self:
+            integration.loket_employee_count = counts.get(integration._origin.id, 0)
+
+    @api.depends("state", "loket_administration_id", "loket_employee_count")
+    def _compute_next_step(self):
+        for integration in self:
+            if integration.state != "connected":
+                integration.next_step = "connect"
+            elif not integration.loket_administration_id:
+                integration.next_step = "choose_administration"
+            elif not integration.loket_employee_count:
+                integration.next_step = "fetch_employees"
+            else:
+                integration.next_step = "export"
+
+    def action_open_all_loket_employees(self):
+        """The integration's Loket employees, whatever their status."""
+        action = self.action_open_loket_employees()
+        action["context"] = {"default_integration_id": self.id}
+        return action
