@@ -29,5 +29,5 @@ setup(
         ]
     },
     install_requires=["requests"],
-    extras_require={"test": ["pytest", "pytest-odoo", "responses"]},
+    extras_require={"test": ["pytest", "pytest-odoo", "responses", "websocket-client"]},
 )

@@ -7,14 +7,19 @@
    (``--test-tags /loket_integration``), fails on any failing test or any
    ERROR/CRITICAL line in Odoo's log, and drops the database.
    When Odoo is not importable it says so loudly, naming what did not run.
+3. Browser tours (``start_tour`` tests) need Chrome/Chromium and ``websocket-client``;
+   Odoo skips them without. Then this command says so loudly, naming those tests,
+   and counts them as not run in the summary.
 
 Connection settings come from the environment: PGHOST (localhost), PGPORT
 (5432), PGUSER (odoo), PGPASSWORD (odoo).
 """
 
+import ast
 import glob
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +29,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = "loket_integration"
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
 STATS = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests")
+SKIPPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ INFO \S+ \S+: skipped (?P<test>\S+) : ", re.M)
+# The names Odoo looks for (odoo.tests.common._find_executable, Linux).
+BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 
 
 def run_pure_tests():
@@ -50,6 +58,42 @@ def odoo_importable():
 
 def odoo_test_modules():
     return sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, ADDON, "tests", "test_*.py")))
+
+
+def browser_tour_tests():
+    """``[(test file, Class.test_method)]`` of the Odoo test modules that run browser tours."""
+    tests = []
+    for path in sorted(glob.glob(os.path.join(ROOT, ADDON, "tests", "test_*.py"))):
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+        if "start_tour(" not in source and "browser_js(" not in source:
+            continue
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.ClassDef):
+                tests += [
+                    (os.path.basename(path), f"{node.name}.{item.name}")
+                    for item in node.body
+                    if isinstance(item, ast.FunctionDef) and item.name.startswith("test_")
+                ]
+    return tests
+
+
+def browser_missing():
+    """Why Odoo would skip the browser tours here, or None."""
+    if not any(shutil.which(name) for name in BROWSERS):
+        return f"no Chrome/Chromium binary ({', '.join(BROWSERS)}) on PATH; `apt-get install chromium`"
+    probe = subprocess.run([sys.executable, "-c", "import websocket"], capture_output=True, check=False)
+    if probe.returncode:
+        return "the websocket-client module is not installed; `pip install websocket-client`"
+    return None
+
+
+def browser_banner(reason, tests):
+    bar = "!" * 78
+    print(f"\n{bar}\nBROWSER NOT AVAILABLE: {len(tests)} browser tour tests not run")
+    for path, name in tests:
+        print(f"  not run: {ADDON}/tests/{path} {name}")
+    print(f"Odoo skips them: {reason}.\n{bar}")
 
 
 def free_port():
@@ -112,6 +156,7 @@ def run_odoo_tests():
     stats = STATS.search(log)
     total = int(stats["total"]) if stats else 0
     failed = int(stats["failed"]) + int(stats["errors"]) if stats else 0
+    skipped = SKIPPED.findall(log)
     for line in problems[:50]:
         print("  " + line)
     if proc.returncode:
@@ -120,8 +165,14 @@ def run_odoo_tests():
         print(f"No Odoo test ran (log: {log_path})")
     ok = proc.returncode == 0 and not problems and total > 0 and failed == 0
     failed = failed or (0 if ok else 1)
-    print(f"Odoo tests: {total} run, {failed} failed, {len(problems)} ERROR line(s) in the log ({log_path})")
-    return total - failed if ok else max(total - failed, 0), failed
+    print(
+        f"Odoo tests: {total} run, {failed} failed, {len(skipped)} skipped, "
+        f"{len(problems)} ERROR line(s) in the log ({log_path})"
+    )
+    for name in skipped:
+        print(f"  skipped: {name}")
+    passed = max(total - failed - len(skipped), 0)
+    return passed, failed, skipped
 
 
 def _psql_conn():
@@ -138,9 +189,15 @@ def _psql_conn():
 def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
     passed, failed = run_pure_tests()
+    not_run = 0
     if odoo_importable():
-        odoo_passed, odoo_failed = run_odoo_tests()
-        passed, failed = passed + odoo_passed, failed + odoo_failed
+        odoo_passed, odoo_failed, skipped = run_odoo_tests()
+        passed, failed, not_run = passed + odoo_passed, failed + odoo_failed, len(skipped)
+        reason = browser_missing()
+        if reason:
+            tours = browser_tour_tests()
+            browser_banner(reason, tours)
+            not_run = len(set(skipped) | {name for _path, name in tours})
     else:
         modules = odoo_test_modules()
         bar = "!" * 78
@@ -148,7 +205,7 @@ def main():
         for name in modules:
             print(f"  not run: {ADDON}/tests/{name}")
         print(f"`import odoo.release` failed: install Odoo 18 to run them (see README).\n{bar}")
-    print(f"\n{passed} passed, {failed} failed")
+    print(f"\n{passed} passed, {failed} failed" + (f", {not_run} not run (skipped)" if not_run else ""))
     return 1 if failed else 0
 
 
