@@ -22,6 +22,9 @@
         "data/ir_cron.xml",
         "data/mail_template.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["loket_integration/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }
