@@ -19,7 +19,7 @@ import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import connect, fake_loket, odoo_env, throwaway_database
+from common import add_all_employees, connect, fake_loket, odoo_env, throwaway_database
 
 GROUP_BY = """
     SELECT employee_id, loket_hour_code_id, date, sum(unit_amount), count(*)
@@ -107,11 +107,7 @@ def main():
     args = parser.parse_args()
     with throwaway_database("loket_bench_export") as db, odoo_env(db) as env, fake_loket(args.employees) as fake:
         integration = connect(env, fake)
-        integration.action_fetch_employees()
-        rows = integration.loket_employee_ids
-        rows.write({"decision": "add"})
-        rows.action_apply()
-        integration.action_refresh_payroll_components()
+        add_all_employees(integration)
         worked = env.ref("hr_work_entry.work_entry_type_attendance")
         integration.hour_code_ids = [(0, 0, {"work_entry_type_id": worked.id, "component_number": "1"})]
         env.cr.commit()

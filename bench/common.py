@@ -81,6 +81,15 @@ def connect(env, fake):
     return integration
 
 
+def add_all_employees(integration):
+    """Fetch the Loket employees and Add them all (the mapping screen's bulk action)."""
+    integration.action_fetch_employees()
+    rows = integration.loket_employee_ids
+    rows.write({"decision": "add"})
+    rows.action_apply()
+    integration.action_refresh_payroll_components()
+
+
 class Measure:
     """HTTP requests (to the fake Loket), SQL queries (on the main cursor) and wall time of a block."""
 

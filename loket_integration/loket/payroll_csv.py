@@ -70,27 +70,36 @@ def _check_component(number):
     return int(number)
 
 
-def build_payroll_csv(client_number, entries):
-    """The file for ``entries`` (iterable of ``PayrollEntry``) of one payroll client number."""
-    if not re.fullmatch(r"\d+", str(client_number or "")):
-        raise PayrollCsvError(f"Payroll client number {client_number!r} must be a number")
+def sum_entries(entries):
+    """``{(payroll number, shift, distribution unit code or ""): {component: Decimal}}``: the
+    entries summed per row and component, rounded once to cents. The one source of what
+    Loket receives, as a file or through the API."""
     sums = defaultdict(lambda: defaultdict(Decimal))
     for entry in entries:
         if not entry.payroll_number:
             raise PayrollCsvError(f"An entry has no payroll number ({entry.source or 'unknown source'})")
         key = (int(entry.payroll_number), entry.shift, entry.distribution_unit or "")
         sums[key][_check_component(entry.component)] += _as_decimal(entry)
+    return {
+        key: {c: v.quantize(CENT, rounding=ROUND_HALF_UP) for c, v in values.items()}
+        for key, values in sorted(sums.items(), key=lambda item: (item[0][0], item[0][1] or 0, item[0][2]))
+    }
+
+
+def build_payroll_csv(client_number, entries):
+    """The file for ``entries`` (iterable of ``PayrollEntry``) of one payroll client number."""
+    if not re.fullmatch(r"\d+", str(client_number or "")):
+        raise PayrollCsvError(f"Payroll client number {client_number!r} must be a number")
+    sums = sum_entries(entries)
     components = sorted({c for row in sums.values() for c in row})
     lines = [";".join((*FIXED_COLUMNS, *map(str, components)))]
     totals = defaultdict(Decimal)
-    for persnr, shift, unit in sorted(sums, key=lambda k: (k[0], k[1] or 0, k[2])):
-        values = sums[(persnr, shift, unit)]
+    for (persnr, shift, unit), values in sums.items():
         cells = [str(client_number), str(persnr), "" if shift is None else str(shift), unit]
         for component in components:
             if component in values:
-                rounded = values[component].quantize(CENT, rounding=ROUND_HALF_UP)
-                totals[component] += rounded
-                cells.append(format_value(rounded))
+                totals[component] += values[component]
+                cells.append(format_value(values[component]))
             else:
                 cells.append("")
         lines.append(";".join(cells))

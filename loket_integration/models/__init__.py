@@ -20,3 +20,5 @@ from . import loket_payroll_period
 from . import loket_export_builder
 from . import loket_export
 from . import loket_export_schedule
+from . import loket_export_row
+from . import loket_export_send

@@ -16,7 +16,9 @@ class LoketIntegration(models.Model):
 
     export_ids = fields.One2many("loket.export", "integration_id", string="Exports")
     export_schedule = fields.Boolean(
-        "Scheduled export", help="Generate and mail each period's export automatically once the period has ended"
+        "Scheduled export",
+        help="Generate each period's export automatically once the period has ended, and deliver it "
+        "as chosen under Delivery",
     )
     export_days_after = fields.Integer(
         "Days after period end", default=2, help="How many days after the end of a period its export is generated"
@@ -50,13 +52,27 @@ class LoketIntegration(models.Model):
         for integration in self.search([("export_schedule", "=", True), ("state", "=", "connected")]):
             try:
                 period = integration._loket_last_closed_period(today)
-                if not period or integration.export_ids.filtered(lambda e, p=period: e.period_id == p):
+                if not period:
+                    continue
+                done = integration.export_ids.filtered(lambda e, p=period: e.period_id == p)[:1]
+                if done:  # exported already; a send that was interrupted or did not arrive is completed
+                    if integration._loket_delivers_to_api() and done.row_ids.filtered(
+                        lambda r: r.state in ("pending", "not_sent")
+                    ):
+                        done._loket_send_scheduled(integration.export_recipient_ids)
+                        integration._loket_commit()
                     continue
                 employees = self.env["hr.employee"].search(
                     [("loket_integration_id", "=", integration.id), ("company_id", "=", integration.company_id.id)]
                 )
-                self.env["loket.export"]._generate(integration, period, employees, integration.export_recipient_ids)
+                recipients = integration.export_recipient_ids
+                export = self.env["loket.export"]._generate(
+                    integration, period, employees, recipients if integration.delivery != "api" else None
+                )
                 integration._loket_commit()
+                if integration._loket_delivers_to_api():
+                    export._loket_send_scheduled(recipients)
+                    integration._loket_commit()
             except (LoketError, PayrollCsvError, UserError) as exc:
                 integration.message_post(body=self.env._("Scheduled Loket export failed: %(error)s", error=str(exc)))
                 _logger.warning("Scheduled Loket export of %s failed: %s", integration.name, exc)

@@ -316,10 +316,7 @@ class LoketIntegration(models.Model):
         self.env["loket.distribution.unit"]._replace_for(self, rows)
 
     def action_refresh_payroll_components(self):
-        self._require_administration()
-        year = self.components_year or fields.Date.today().year
-        rows = self._loket_call(lambda client: list(client.payroll_components(self.loket_administration_id, year)))
-        self.env["loket.payroll.component"]._replace_for(self, year, rows)
+        self._loket_fetch_payroll_components(self.components_year or fields.Date.today().year)
 
     def action_add_used_hour_codes(self):
         """One hour code row per work entry type used on the company's timesheets (or its default)."""

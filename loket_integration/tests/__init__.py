@@ -1,1 +1,10 @@
-from . import test_connect, test_employees, test_export, test_install, test_screens, test_token_race, test_tours
+from . import (
+    test_connect,
+    test_employees,
+    test_export,
+    test_install,
+    test_screens,
+    test_send,
+    test_token_race,
+    test_tours,
+)

@@ -16,6 +16,7 @@ class LoketExportWizard(models.TransientModel):
     _name = "loket.export.wizard"
     _description = "Loket export"
 
+    delivery = fields.Selection(related="integration_id.delivery")
     integration_id = fields.Many2one(
         "loket.integration",
         required=True,
@@ -208,6 +209,25 @@ class LoketExportWizard(models.TransientModel):
         )
 
     def action_generate(self):
+        return self._open_export(self._generate_export(self.recipient_ids))
+
+    def action_generate_and_send(self):
+        """Generate, then send straight to Loket (mailing the file too when the integration delivers both)."""
+        export = self._generate_export(self.recipient_ids if self.delivery == "both" else None)
+        export._loket_send()
+        return self._open_export(export)
+
+    @staticmethod
+    def _open_export(export):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "loket.export",
+            "res_id": export.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _generate_export(self, recipients):
         self.ensure_one()
         if not self.period_id:
             raise UserError(self.env._("Choose the payroll period to export."))
@@ -218,16 +238,10 @@ class LoketExportWizard(models.TransientModel):
                 self.integration_id,
                 self.period_id,
                 self.employee_ids,
-                self.recipient_ids,
+                recipients,
                 employee_scope=self.employee_scope,
                 allow_empty=False,
             )
         except PayrollCsvError as exc:
             raise UserError(self.env._("The Loket file cannot be made: %(error)s", error=str(exc))) from None
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "loket.export",
-            "res_id": export.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return export

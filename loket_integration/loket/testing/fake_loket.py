@@ -61,6 +61,9 @@ class FakeLoket:
         self.events = []  # ("token", grant) and ("api", method, path) in arrival order
         self.faults = {}  # route key -> deque of fault specs
         self.payroll_period_data = []  # items accepted by the collective PATCH
+        # What Loket holds: (employment id, distribution unit key, year, period) -> {component: value}
+        self.period_data_held = {}
+        self.refused_employments = {}  # employment id -> the description Loket refuses its items with
         self.version_numbers = {e["id"]: 1 for e in self.data["employments"]}
         self.access_token_lifetime = 3599  # seconds, as Loket's expires_in
         self.refused_refresh_tokens = []  # spent or revoked refresh tokens that were offered again
@@ -95,6 +98,8 @@ class FakeLoket:
         self.refused_refresh_tokens.clear()
         self.events.clear()
         self.payroll_period_data.clear()
+        self.period_data_held.clear()
+        self.refused_employments.clear()
 
     def expire_access_tokens(self):
         """Loket forgets every access token (they answer 401 from now on)."""
@@ -335,38 +340,52 @@ class FakeLoket:
         }
         return _json(200, body)
 
+    ITEM_FIELDS = {"employmentId", "payrollPeriod", "distributionUnit", "payrollComponents", "costCenter",
+                   "costUnit", "payslipText", "payslipType", "shift"}  # fmt: skip
+
     def _providers_employers_employerId_payrollperioddata(self, request, employerId):
         if not self._check_employer(employerId):
             return _json(404, {})
         items = json.loads(request.body)
+        if not isinstance(items, list):
+            return _messages(400, "The body must be a list of payroll period data")
         known_employments = {e["id"] for e in self.data["employments"]}
         known_components = {c["key"] for c in self.data["payroll_components"]}
+        known_periods = {(p["year"], p["periodNumber"]) for p in self.data["payroll_periods"]}
+        known_units = {u["id"] for u in self.data["distribution_units"]}
         messages, accepted = [], 0
+
+        def refuse(employment, description, code):
+            messages.append(
+                {"code": code, "type": "BrokenBusinessRule", "description": description, "id": employment,
+                 "properties": []}
+            )  # fmt: skip
+
         for item in items:
             employment = item.get("employmentId")
-            keys = {pc["payrollComponent"]["key"] for pc in item.get("payrollComponents", [])}
-            if employment not in known_employments:
-                messages.append(
-                    {
-                        "code": 1,
-                        "type": "BrokenBusinessRule",
-                        "description": "Employment not found",
-                        "id": employment,
-                        "properties": [],
-                    }
-                )
+            period = item.get("payrollPeriod") or {}
+            unit = (item.get("distributionUnit") or {}).get("key")
+            components = item.get("payrollComponents") or []
+            keys = {(pc.get("payrollComponent") or {}).get("key") for pc in components}
+            if set(item) - self.ITEM_FIELDS or set(period) - {"year", "periodNumber"}:
+                refuse(employment, f"Unknown fields {sorted(set(item) - self.ITEM_FIELDS)}", 3)
+            elif employment not in known_employments:
+                refuse(employment, "Employment not found", 1)
+            elif employment in self.refused_employments:
+                refuse(employment, self.refused_employments[employment], 4)
+            elif (period.get("year"), period.get("periodNumber")) not in known_periods:
+                refuse(employment, "Payroll period not found", 5)
+            elif unit is not None and unit not in known_units:
+                refuse(employment, "Distribution unit not found", 6)
             elif keys - known_components:
-                messages.append(
-                    {
-                        "code": 2,
-                        "type": "BrokenBusinessRule",
-                        "description": f"Unknown payroll component {sorted(keys - known_components)}",
-                        "id": employment,
-                        "properties": [],
-                    }
-                )
+                refuse(employment, f"Unknown payroll component {sorted(keys - known_components, key=str)}", 2)
+            elif any(pc.get("isSupplement") is not False or not isinstance(pc.get("value"), int | float)
+                     for pc in components):  # fmt: skip
+                refuse(employment, "Each payroll component needs a number value and isSupplement false", 7)
             else:
                 accepted += 1
                 self.payroll_period_data.append(item)
+                held = self.period_data_held.setdefault((employment, unit, period["year"], period["periodNumber"]), {})
+                held.update({pc["payrollComponent"]["key"]: pc["value"] for pc in components})  # overwrite
         status = 200 if accepted else 400
         return _json(status, {"version": {"obsoleteDate": None, "resourceVersion": "2018-01-01"}, "messages": messages})

@@ -1,0 +1,58 @@
+from decimal import Decimal
+
+from odoo import api, fields, models
+
+from ..loket.payroll_period_data import PeriodDataRow
+
+ROW_STATES = [
+    ("pending", "To send"),
+    ("sent", "Sent"),
+    ("refused", "Refused by Loket"),
+    ("not_sent", "Not sent"),
+]
+
+
+class LoketExportRow(models.Model):
+    """One employment × distribution unit of an export sent straight to Loket, and what
+    became of it: sent, refused (with Loket's message) or not sent (transport failure).
+    Recorded before its batch goes out, so that an interrupted send can be completed."""
+
+    _name = "loket.export.row"
+    _description = "Loket payroll period data row"
+    _order = "export_id desc, payroll_number, distribution_unit_code, id"
+    _check_company_auto = True
+
+    export_id = fields.Many2one("loket.export", required=True, ondelete="cascade", index=True, readonly=True)
+    integration_id = fields.Many2one(related="export_id.integration_id", store=True, index=True)
+    company_id = fields.Many2one(related="export_id.company_id", store=True)
+    year = fields.Integer(related="export_id.year", store=True)
+    period_number = fields.Integer(related="export_id.period_number", store=True, string="Period")
+    employee_id = fields.Many2one("hr.employee", readonly=True, string="Employee")
+    payroll_number = fields.Integer("Payroll number", readonly=True, help="Personeelsnummer of the employment")
+    employment_id = fields.Char("Loket employment", readonly=True, required=True)
+    distribution_unit_code = fields.Char("Distribution unit", readonly=True)
+    distribution_unit_key = fields.Char("Loket distribution unit", readonly=True)
+    values = fields.Json("Values per component", readonly=True, help="Value per Loket component number, as sent")
+    values_text = fields.Char("Values", compute="_compute_values_text")
+    state = fields.Selection(ROW_STATES, string="Status", default="pending", required=True, readonly=True, index=True)
+    message = fields.Text("Loket's answer", readonly=True)
+    sent_at = fields.Datetime("Sent on", readonly=True)
+
+    @api.depends("values")
+    @api.depends_context("lang")
+    def _compute_values_text(self):
+        Export = self.env["loket.export"]
+        for row in self:
+            row.values_text = ", ".join(
+                f"{number}: {Export._format_number(Decimal(value))}"
+                for number, value in sorted((row.values or {}).items(), key=lambda item: int(item[0]))
+            )
+
+    @property
+    def _key(self):
+        return (self.employment_id, self.distribution_unit_key or None)
+
+    def _as_period_data_row(self):
+        self.ensure_one()
+        values = tuple(sorted((int(c), Decimal(v)) for c, v in (self.values or {}).items()))
+        return PeriodDataRow(self.employment_id, self.distribution_unit_key or None, values)

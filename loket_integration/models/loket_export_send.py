@@ -1,0 +1,361 @@
+"""Straight to Loket: an export's entries sent as Loket's payroll period data.
+
+The entries are the export's own (``_loket_export_data``, the source of the file
+too); ``loket/payroll_period_data.py`` turns them into PATCH items. Every row of
+a send is recorded before its batch goes out and gets a status from Loket's
+answer, committed per batch, so a partial failure keeps what Loket accepted and
+an interrupted send is completed by the next one.
+"""
+
+import logging
+from collections import Counter
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError
+
+from ..loket import LoketError, LoketInvalidGrantError
+from ..loket.payroll_period_data import BATCH_SIZE, batches, current_rows, payroll_period_item, rows_to_send
+from ..loket.payroll_periods import periods_from_loket
+
+_logger = logging.getLogger(__name__)
+
+DELIVERIES = [
+    ("file", "File by e-mail"),
+    ("api", "Straight to Loket"),
+    ("both", "File by e-mail and straight to Loket"),
+]
+
+
+class LoketIntegration(models.Model):
+    # One concept per file: this part of loket.integration lives in a file of its own.
+    _inherit = "loket.integration"  # pylint: disable=consider-merging-classes-inherited
+
+    delivery = fields.Selection(
+        DELIVERIES,
+        string="Delivery",
+        default="file",
+        required=True,
+        help="How a period's hours reach Loket: as the import file mailed to the payroll administrator, "
+        "written straight into Loket's payroll period data, or both.",
+    )
+
+    def _loket_delivers_to_api(self):
+        return self.delivery in ("api", "both")
+
+    def _loket_fetch_payroll_components(self, year):
+        """Loket's payroll components of ``year`` for the administration, replacing the listed ones."""
+        self._require_administration()
+        rows = self._loket_call(lambda client: list(client.payroll_components(self.loket_administration_id, year)))
+        self.env["loket.payroll.component"]._replace_for(self, year, rows)
+
+
+class LoketExport(models.Model):
+    # One concept per file: sending an export to Loket lives in a file of its own.
+    # A send that needs attention gives the Loket administrators an activity on the export.
+    _name = "loket.export"
+    _inherit = ["loket.export", "mail.activity.mixin"]  # pylint: disable=consider-merging-classes-inherited
+
+    row_ids = fields.One2many("loket.export.row", "export_id", string="Rows sent to Loket")
+    delivery = fields.Selection(related="integration_id.delivery")
+    rows_sent = fields.Integer("Rows sent", compute="_compute_row_counts")
+    rows_failed = fields.Integer("Rows not delivered", compute="_compute_row_counts")
+
+    @api.depends("row_ids.state")
+    def _compute_row_counts(self):
+        counts = {
+            (export.id, state): count
+            for export, state, count in self.env["loket.export.row"]._read_group(
+                [("export_id", "in", self.ids)], ["export_id", "state"], ["__count"]
+            )
+        }
+        for export in self:
+            export.rows_sent = counts.get((export.id, "sent"), 0)
+            export.rows_failed = sum(counts.get((export.id, s), 0) for s in ("refused", "not_sent", "pending"))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_send_to_loket(self):
+        """Send what Loket does not hold yet (all of it the first time, the failed rest after)."""
+        self.ensure_one()
+        return self._loket_notification(self._loket_send())
+
+    def action_open_rows(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export_row")
+        action["domain"] = [("export_id", "=", self.id)]
+        action["context"] = {"search_default_not_delivered": 1} if self.rows_failed else {}
+        return action
+
+    # -- sending ------------------------------------------------------------------------
+
+    def _loket_send(self, partners=None):
+        """Send this export's rows; ``Counter`` of the row states of this send. The outcome
+        is posted on the export (and mailed to ``partners``)."""
+        self.ensure_one()
+        current, info = self._loket_checked_rows()
+        wanted = rows_to_send(current, self._loket_delivered())
+        if not wanted:
+            self.message_post(
+                body=self.env._("Loket holds this period's data already: nothing sent."),
+                partner_ids=partners.ids if partners else None,
+            )
+            return Counter()
+        rows = self._loket_record_rows(wanted, info)
+        self._loket_commit()  # recorded before the first batch goes out
+        client = self.integration_id._loket_client()
+        by_key = {row._key: row for row in rows}
+        for batch in batches([row._as_period_data_row() for row in rows], self._loket_batch_size()):
+            records = self.env["loket.export.row"].browse([by_key[r.key].id for r in batch])
+            self._loket_send_batch(client, batch, records)
+            self._loket_commit()  # what this batch confirmed stays, whatever the next one does
+        outcome = Counter(rows.mapped("state"))
+        self._loket_post_outcome(rows, outcome, partners)
+        return outcome
+
+    def _loket_send_batch(self, client, batch, records):
+        items = [payroll_period_item(row, self.year, self.period_number) for row in batch]
+        integration = self.integration_id
+        try:
+            result = client.patch_payroll_period_data(integration.loket_employer_id, items)
+        except LoketInvalidGrantError as exc:
+            integration._loket_mark_disconnected(str(exc))
+            self.row_ids.filtered(lambda r: r.state == "pending").write(
+                {"state": "not_sent", "message": exc.loket_text or exc.text}
+            )
+            self._loket_commit()
+            raise UserError(
+                self.env._("Loket no longer accepts the login of %(name)s; connect it again.", name=integration.name)
+            ) from None
+        except LoketError as exc:  # after the client's retries: this batch did not arrive
+            _logger.warning("Loket payroll period data batch of %s not sent: %s", self.name, exc)
+            records.write({"state": "not_sent", "message": integration._loket_error_text(exc)})
+            return
+        now = fields.Datetime.now()
+        for record in records:
+            messages = result.failed.get(record.employment_id)
+            if messages:
+                record.write({"state": "refused", "message": "\n".join(m.description for m in messages)})
+            else:
+                record.write({"state": "sent", "message": False, "sent_at": now})
+
+    def _loket_batch_size(self):
+        return BATCH_SIZE
+
+    def _loket_commit(self):
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _loket_delivered(self):
+        """``{(employment id, unit key): {component: Decimal}}``: what Loket holds for this
+        period from earlier sends of the integration (the latest sent row per key)."""
+        rows = self.env["loket.export.row"].search(
+            [
+                ("integration_id", "=", self.integration_id.id),
+                ("year", "=", self.year),
+                ("period_number", "=", self.period_number),
+                ("state", "=", "sent"),
+            ],
+            order="sent_at desc, id desc",
+        )
+        delivered = {}
+        for row in rows:
+            delivered.setdefault(row._key, {int(c): Decimal(v) for c, v in (row.values or {}).items()})
+        return delivered
+
+    def _loket_record_rows(self, wanted, info):
+        """The row records to send: this export's unfinished ones reused, new ones created."""
+        Row = self.env["loket.export.row"]
+        existing = {row._key: row for row in self.row_ids if row.state != "sent"}
+        rows = Row
+        to_create = []
+        for row in wanted:
+            payroll_number, employee_id = info["employments"][row.employment_id]
+            values = {
+                "values": {str(c): str(v) for c, v in row.values},
+                "state": "pending",
+                "message": False,
+            }
+            if row.key in existing:
+                existing[row.key].write(values)
+                rows |= existing[row.key]
+            else:
+                to_create.append(
+                    dict(
+                        values,
+                        export_id=self.id,
+                        employment_id=row.employment_id,
+                        distribution_unit_key=row.distribution_unit_key or False,
+                        distribution_unit_code=info["units"].get(row.distribution_unit_key) or False,
+                        payroll_number=payroll_number,
+                        employee_id=employee_id,
+                    )
+                )
+        return rows | Row.create(to_create)
+
+    # -- checks before anything is sent ---------------------------------------------------
+
+    def _loket_checked_rows(self):
+        """``(rows, info)`` of this export, after every check that can run before sending:
+        a clear error naming what is wrong, and nothing sent."""
+        integration = self.integration_id
+        if integration.state != "connected" or not integration._loket_can_call():
+            raise UserError(self.env._("%(name)s is not connected to Loket: connect it first.", name=integration.name))
+        if self.is_outdated:
+            raise UserError(
+                self.env._("The timesheets of %(name)s changed after it was made: generate it again.", name=self.name)
+            )
+        data = integration._loket_export_data(self.date_from, self.date_to, self.employee_ids or None)
+        employments = self._loket_employments({e.payroll_number for e in data.entries})
+        units = {u.code: u.loket_id for u in integration.with_context(active_test=False).distribution_unit_ids}
+        rows, missing = current_rows(data.entries, {n: e[0] for n, e in employments.items()}, units)
+        problems = []
+        if missing["payroll_numbers"]:
+            problems.append(
+                self.env._(
+                    "Employments without a Loket employment (fetch the employees again): payroll number(s) %(numbers)s",
+                    numbers=", ".join(map(str, sorted(missing["payroll_numbers"]))),
+                )
+            )
+        if missing["distribution_units"]:
+            problems.append(
+                self.env._(
+                    "Distribution units Loket does not list (refresh them on the integration): %(codes)s",
+                    codes=", ".join(sorted(missing["distribution_units"])),
+                )
+            )
+        problems += self._loket_component_problems({c for row in rows for c, _v in row.values})
+        problems += self._loket_period_problems()
+        if problems:
+            raise UserError(
+                self.env._("Nothing was sent to Loket:\n%(problems)s", problems="\n".join(f"• {p}" for p in problems))
+            )
+        info = {
+            "employments": {employment: (number, employee) for number, (employment, employee) in employments.items()},
+            "units": {key: code for code, key in units.items()},
+        }
+        return rows, info
+
+    def _loket_employments(self, payroll_numbers):
+        """``{payroll number: (Loket employment id, employee id)}`` of the integration's
+        employees. Read in SQL, as the export reads the payroll bindings."""
+        if not payroll_numbers:
+            return {}
+        self.env["hr.contract"].flush_model(["loket_payroll_number", "loket_employment_id", "employee_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (hc.loket_payroll_number) hc.loket_payroll_number, hc.loket_employment_id, e.id
+              FROM hr_contract hc
+              JOIN hr_employee e ON e.id = hc.employee_id
+             WHERE e.loket_integration_id = %s AND hc.loket_payroll_number = ANY(%s)
+               AND hc.loket_employment_id IS NOT NULL
+          ORDER BY hc.loket_payroll_number, hc.date_start DESC, hc.id DESC
+            """,
+            (self.integration_id.id, sorted(payroll_numbers)),
+        )
+        return {number: (employment, employee) for number, employment, employee in self.env.cr.fetchall()}
+
+    def _loket_component_problems(self, used):
+        integration = self.integration_id
+        components = integration.payroll_component_ids.filtered(lambda c: c.year == self.year)
+        if used and not components:
+            integration._loket_fetch_payroll_components(self.year)
+            components = integration.payroll_component_ids.filtered(lambda c: c.year == self.year)
+        listed = {c.number: c for c in components}
+        problems = []
+        unknown = sorted(used - set(listed))
+        if unknown:
+            problems.append(
+                self.env._(
+                    "Components Loket does not list for %(year)s: %(numbers)s",
+                    year=self.year,
+                    numbers=", ".join(map(str, unknown)),
+                )
+            )
+        closed = sorted(n for n in used if n in listed and not listed[n].collective_mutation_possible)
+        if closed:
+            problems.append(
+                self.env._(
+                    "Components Loket does not open to collective mutation: %(names)s",
+                    names=", ".join(listed[n].display_name for n in closed),
+                )
+            )
+        return problems
+
+    def _loket_period_problems(self):
+        if self.period_id.from_loket:
+            return []
+        integration = self.integration_id
+        rows = integration._loket_call(lambda c: list(c.payroll_periods(integration.loket_administration_id)))
+        known = {(p.year, p.number) for p in periods_from_loket(rows)}
+        if (self.year, self.period_number) in known:
+            return []
+        return [
+            self.env._(
+                "Loket does not know payroll period %(period)s of %(year)s in this payroll administration",
+                period=self.period_number,
+                year=self.year,
+            )
+        ]
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def _loket_outcome_text(self, outcome):
+        return self.env._(
+            "Sent to Loket: %(sent)s row(s) sent, %(refused)s refused, %(not_sent)s not sent.",
+            sent=outcome.get("sent", 0),
+            refused=outcome.get("refused", 0),
+            not_sent=outcome.get("not_sent", 0) + outcome.get("pending", 0),
+        )
+
+    def _loket_post_outcome(self, rows, outcome, partners=None):
+        failed = rows.filtered(lambda r: r.state != "sent")
+        lines = "".join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(employee)s (payroll number %(number)s): %(message)s",
+                employee=row.employee_id.sudo().name or row.employment_id,
+                number=row.payroll_number,
+                message=row.message or row.state,
+            )
+            for row in failed[:50]
+        )
+        body = escape(self._loket_outcome_text(outcome)) + (Markup("<ul>%s</ul>") % lines if lines else "")
+        self.message_post(body=body, partner_ids=partners.ids if partners else None)
+
+    def _loket_notification(self, outcome):
+        if not outcome:
+            message, kind = self.env._("Loket holds this period's data already: nothing sent."), "info"
+        else:
+            failed = outcome.get("refused", 0) + outcome.get("not_sent", 0) + outcome.get("pending", 0)
+            message, kind = self._loket_outcome_text(outcome), "warning" if failed else "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message, "next": {"type": "ir.actions.act_window_close"}},
+        }
+
+    def _loket_send_scheduled(self, recipients):
+        """The scheduled export's send: its outcome goes to the recipients; a refusal or
+        failure gives the Loket administrators an activity."""
+        self.ensure_one()
+        try:
+            outcome, problem = self._loket_send(recipients), None
+        except UserError as exc:
+            outcome, problem = Counter(), str(exc)
+            self.message_post(body=problem, partner_ids=recipients.ids)
+        failed = outcome.get("refused", 0) + outcome.get("not_sent", 0) + outcome.get("pending", 0)
+        if problem or failed:
+            managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
+                lambda user: self.company_id in user.company_ids
+            )
+            for user in managers:
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Loket send needs attention"),
+                    note=problem or self._loket_outcome_text(outcome),
+                    user_id=user.id,
+                )
+        return outcome
