@@ -11,9 +11,11 @@ checks, rows, bookkeeping, commits), next to the time to build the same CSV
 """
 
 import argparse
+import cProfile
 import datetime
 import math
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -32,6 +34,7 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="print where the send spends its time")
     args = parser.parse_args()
     with throwaway_database("loket_bench_send") as db, odoo_env(db) as env, fake_loket(args.employees) as fake:
         integration = connect(env, fake)
@@ -83,11 +86,17 @@ def main():
                 http["requests"] += method == "PATCH"
 
         fake.reset_logs()
+        profiler = cProfile.Profile() if args.profile else None
         with patch.object(Transport, "send", timed_send):
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             outcome = export._loket_send()
             env.cr.commit()
             total_s = time.perf_counter() - started
+            if profiler:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         odoo_s = total_s - http["seconds"]
         items = len(fake.payroll_period_data)
         print(f"# {len(employees)} employees, {csv.rows} rows in the CSV, 3 components, batches of {BATCH_SIZE}")

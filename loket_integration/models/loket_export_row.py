@@ -23,10 +23,11 @@ class LoketExportRow(models.Model):
     _check_company_auto = True
 
     export_id = fields.Many2one("loket.export", required=True, ondelete="cascade", index=True, readonly=True)
-    integration_id = fields.Many2one(related="export_id.integration_id", store=True, index=True)
-    company_id = fields.Many2one(related="export_id.company_id", store=True)
-    year = fields.Integer(related="export_id.year", store=True)
-    period_number = fields.Integer(related="export_id.period_number", store=True, string="Period")
+    # Copies of the export's (which never change), written at creation: cheaper than stored related fields.
+    integration_id = fields.Many2one("loket.integration", readonly=True, required=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, required=True)
+    year = fields.Integer(readonly=True, required=True)
+    period_number = fields.Integer("Period", readonly=True, required=True)
     employee_id = fields.Many2one("hr.employee", readonly=True, string="Employee")
     payroll_number = fields.Integer("Payroll number", readonly=True, help="Personeelsnummer of the employment")
     employment_id = fields.Char("Loket employment", readonly=True, required=True)

@@ -133,13 +133,14 @@ class LoketExport(models.Model):
             _logger.warning("Loket payroll period data batch of %s not sent: %s", self.name, exc)
             records.write({"state": "not_sent", "message": integration._loket_error_text(exc)})
             return
-        now = fields.Datetime.now()
-        for record in records:
-            messages = result.failed.get(record.employment_id)
-            if messages:
+        # ``batch`` and ``records`` are in the same order: no need to read the records back.
+        refused = records.browse()
+        for row, record in zip(batch, records, strict=True):
+            if row.employment_id in result.failed:
+                messages = result.failed[row.employment_id]
                 record.write({"state": "refused", "message": "\n".join(m.description for m in messages)})
-            else:
-                record.write({"state": "sent", "message": False, "sent_at": now})
+                refused |= record
+        (records - refused).write({"state": "sent", "message": False, "sent_at": fields.Datetime.now()})
 
     def _loket_batch_size(self):
         return BATCH_SIZE
@@ -186,6 +187,10 @@ class LoketExport(models.Model):
                     dict(
                         values,
                         export_id=self.id,
+                        integration_id=self.integration_id.id,
+                        company_id=self.company_id.id,
+                        year=self.year,
+                        period_number=self.period_number,
                         employment_id=row.employment_id,
                         distribution_unit_key=row.distribution_unit_key or False,
                         distribution_unit_code=info["units"].get(row.distribution_unit_key) or False,
