@@ -39,13 +39,18 @@ class LoketExportRow(models.Model):
     message = fields.Text("Loket's answer", readonly=True)
     sent_at = fields.Datetime("Sent on", readonly=True)
 
-    @api.depends("values")
-    @api.depends_context("lang")
+    @api.depends("values", "year", "integration_id.payroll_component_ids")
+    @api.depends_context("lang", "uid")
     def _compute_values_text(self):
+        """As the export's totals read: ``1 Uren gewerkt: 24.00``, the component's number and name."""
         Export = self.env["loket.export"]
+        labels = {}
         for row in self:
+            key = (row.integration_id, row.year)
+            if key not in labels:
+                labels[key] = Export._component_labels(*key)
             row.values_text = ", ".join(
-                f"{number}: {Export._format_number(Decimal(value))}"
+                f"{number} {labels[key].get(int(number), '')}".rstrip() + f": {Export._format_number(Decimal(value))}"
                 for number, value in sorted((row.values or {}).items(), key=lambda item: int(item[0]))
             )
 

@@ -35,7 +35,6 @@ class LoketIntegration(models.Model):
 
     delivery = fields.Selection(
         DELIVERIES,
-        string="Delivery",
         default="file",
         required=True,
         help="How a period's hours reach Loket: as the import file mailed to the payroll administrator, "
@@ -83,10 +82,12 @@ class LoketExport(models.Model):
         return self._loket_notification(self._loket_send())
 
     def action_open_rows(self):
+        """The export's rows; the stat button clicked says which (``loket_rows``: sent or not_delivered)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export_row")
         action["domain"] = [("export_id", "=", self.id)]
-        action["context"] = {"search_default_not_delivered": 1} if self.rows_failed else {}
+        wanted = self.env.context.get("loket_rows") or ("not_delivered" if self.rows_failed else None)
+        action["context"] = {f"search_default_{wanted}": 1} if wanted in ("sent", "not_delivered") else {}
         return action
 
     # -- sending ------------------------------------------------------------------------
@@ -317,7 +318,7 @@ class LoketExport(models.Model):
 
     def _loket_post_outcome(self, rows, outcome, partners=None):
         failed = rows.filtered(lambda r: r.state != "sent")
-        lines = "".join(
+        lines = Markup().join(
             Markup("<li>%s</li>")
             % self.env._(
                 "%(employee)s (payroll number %(number)s): %(message)s",
