@@ -352,7 +352,11 @@ class TestExportScreens(ExportCase):
 
     def _visible_generate_buttons(self, wizard):
         arch = etree.fromstring(self.env["loket.export.wizard"].get_view(view_type="form")["arch"])
-        values = {"has_entries": wizard.has_entries, "recipient_ids": wizard.recipient_ids.ids}
+        values = {
+            "has_entries": wizard.has_entries,
+            "recipient_ids": wizard.recipient_ids.ids,
+            "delivery": wizard.delivery,
+        }
         return [
             button.get("string")
             for button in arch.xpath("//footer/button[@name='action_generate']")
