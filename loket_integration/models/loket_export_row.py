@@ -28,7 +28,7 @@ class LoketExportRow(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, required=True)
     year = fields.Integer(readonly=True, required=True)
     period_number = fields.Integer("Period", readonly=True, required=True)
-    employee_id = fields.Many2one("hr.employee", readonly=True, string="Employee")
+    employee_id = fields.Many2one("hr.employee", readonly=True)
     payroll_number = fields.Integer("Payroll number", readonly=True, help="Personeelsnummer of the employment")
     employment_id = fields.Char("Loket employment", readonly=True, required=True)
     distribution_unit_code = fields.Char("Distribution unit", readonly=True)
