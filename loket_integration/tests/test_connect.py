@@ -9,6 +9,8 @@ from odoo.tools import mute_logger
 
 from .common import LoketCase, LoketHttpCase
 
+CALLBACK_LOGGER = "odoo.addons.loket_integration.controllers.oauth_callback"
+
 
 @tagged("post_install", "-at_install")
 class TestOAuthCallback(LoketHttpCase):
@@ -49,10 +51,12 @@ class TestOAuthCallback(LoketHttpCase):
     def test_callback_refuses_wrong_missing_and_reused_state(self):
         self.authenticate("admin", "admin")
         state = self._start_login()
-        self.assertEqual(self._callback(state="forged").status_code, 400)
-        self.assertEqual(self._callback().status_code, 400)
-        self.assertIn(self._callback(state=state).status_code, (302, 303))
-        self.assertEqual(self._callback(state=state).status_code, 400)  # single use
+        with self.assertLogs(CALLBACK_LOGGER, "WARNING") as refusals:
+            self.assertEqual(self._callback(state="forged").status_code, 400)
+            self.assertEqual(self._callback().status_code, 400)
+            self.assertIn(self._callback(state=state).status_code, (302, 303))
+            self.assertEqual(self._callback(state=state).status_code, 400)  # single use
+        self.assertEqual(len(refusals.records), 3)
         self.assertEqual(self.fake.token_requests, ["authorization_code"])
 
     def test_a_loket_administrator_without_system_rights_can_connect(self):
@@ -79,7 +83,8 @@ class TestOAuthCallback(LoketHttpCase):
         new_test_user(self.env, "loket_other", groups="loket_integration.group_loket_manager,base.group_user")
         state = self._start_login("admin")
         self.authenticate("loket_other", "loket_other")
-        self.assertEqual(self._callback(state=state).status_code, 400)
+        with self.assertLogs(CALLBACK_LOGGER, "WARNING"):
+            self.assertEqual(self._callback(state=state).status_code, 400)
         self.assertEqual(self.fake.token_requests, [])
 
 

@@ -296,7 +296,9 @@ class TestExport(ExportCase):
             status=403,
             body={"message": "Geen rechten"},
         )
-        periods = self.env["loket.payroll.period"]._ensure_for(self.integration, self.year)
+        with self.assertLogs("odoo.addons.loket_integration.models.loket_payroll_period", "WARNING") as logged:
+            periods = self.env["loket.payroll.period"]._ensure_for(self.integration, self.year)
+        self.assertIn("Geen rechten", logged.output[0])
         self.assertEqual(len(periods), 12)
         self.assertFalse(any(periods.mapped("from_loket")))
         self.env["ir.config_parameter"].sudo().set_param("loket_integration.client_secret", False)
