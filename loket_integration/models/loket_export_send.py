@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..loket import LoketError, LoketInvalidGrantError
@@ -105,13 +105,13 @@ class LoketExport(models.Model):
             )
             return Counter()
         rows = self._loket_record_rows(wanted, info)
-        self._loket_commit()  # recorded before the first batch goes out
+        self.integration_id._loket_commit()  # recorded before the first batch goes out
         client = self.integration_id._loket_client()
         by_key = {row._key: row for row in rows}
         for batch in batches([row._as_period_data_row() for row in rows], self._loket_batch_size()):
             records = self.env["loket.export.row"].browse([by_key[r.key].id for r in batch])
             self._loket_send_batch(client, batch, records)
-            self._loket_commit()  # what this batch confirmed stays, whatever the next one does
+            self.integration_id._loket_commit()  # what this batch confirmed stays, whatever the next one does
         outcome = Counter(rows.mapped("state"))
         self._loket_post_outcome(rows, outcome, partners)
         return outcome
@@ -126,7 +126,7 @@ class LoketExport(models.Model):
             self.row_ids.filtered(lambda r: r.state == "pending").write(
                 {"state": "not_sent", "message": exc.loket_text or exc.text}
             )
-            self._loket_commit()
+            self.integration_id._loket_commit()
             raise UserError(
                 self.env._("Loket no longer accepts the login of %(name)s; connect it again.", name=integration.name)
             ) from None
@@ -145,10 +145,6 @@ class LoketExport(models.Model):
 
     def _loket_batch_size(self):
         return BATCH_SIZE
-
-    def _loket_commit(self):
-        if not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _loket_delivered(self):
         """``{(employment id, unit key): {component: Decimal}}``: what Loket holds for this
