@@ -1,5 +1,6 @@
 from . import (
     test_connect,
+    test_contract_states,
     test_employees,
     test_export,
     test_i18n,
