@@ -1,9 +1,11 @@
 import datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import LoketCase
 
@@ -150,3 +152,111 @@ class TestContractStates(EmploymentsMixin, LoketCase):
         self.integration._loket_sync_employees()
         self.assertEqual(own.state, "open")
         self.assertEqual(self._states(employee), {0: RUNNING, 111: DRAFT, 112: EXPIRED})
+
+
+@tagged("post_install", "-at_install")
+class TestLeavers(EmploymentsMixin, LoketCase):
+    n_employees = 3
+
+    def setUp(self):
+        super().setUp()
+        self._connect()
+        self.today = fields.Date.today()
+        self.reason = self.env.ref("loket_integration.departure_reason_loket_ended")
+
+    def _days(self, n):
+        return self.today + datetime.timedelta(days=n)
+
+    def _archive_notes(self, employee):
+        return employee.message_ids.filtered(lambda m: "the employee is archived" in (m.body or ""))
+
+    def test_the_departure_reason_and_the_setting(self):
+        self.assertEqual(self.reason.name, "Loket: employment ended")
+        self.assertTrue(self.env["loket.integration"].create({"name": "Nieuw"}).archive_leavers)  # on by default
+        arch = self.integration.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="archive_leavers"', arch)
+
+    def test_last_employment_ended_closes_the_contract_and_archives_the_employee(self):
+        self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), None))
+        employee = self._add(1).employee_id
+        self.assertTrue(employee.active)
+        self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), self._days(-5)))
+        self.integration._loket_sync_employees()
+        self.assertEqual(self._states(employee), {11: ("close", "normal"), 12: ("close", "normal")})
+        self.assertFalse(employee.active)
+        self.assertEqual(employee.departure_date, self._days(-5))
+        self.assertEqual(employee.departure_reason_id, self.reason)
+        self.assertEqual(len(self._archive_notes(employee)), 1)
+        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == 1)
+        self.assertEqual(row.status, "added")  # still bound
+        self.integration._loket_sync_employees(full=True)  # nothing more happens
+        self.integration._loket_follow_dates()
+        self.assertEqual(len(self._archive_notes(employee)), 1)
+
+    def test_archived_the_day_after_the_end_date(self):
+        self._set_employments(2, (21, self._days(-300), self.today))
+        employee = self._add(2).employee_id
+        self.assertEqual(self._states(employee), {21: ("close", "normal")})  # its end date is reached
+        self.assertTrue(employee.active)  # but it is his last day
+        with freeze_time(self._days(1)):
+            self.env["loket.integration"]._cron_follow_employment_dates()
+        self.assertFalse(employee.active)
+        self.assertEqual(employee.departure_date, self.today)
+
+    def test_without_the_setting_the_employee_stays_active(self):
+        self.integration.archive_leavers = False
+        self._set_employments(3, (31, self._days(-300), None))
+        employee = self._add(3).employee_id
+        self._set_employments(3, (31, self._days(-300), self._days(-1)))
+        self.integration._loket_sync_employees()
+        self.assertEqual(self._states(employee), {31: ("close", "normal")})
+        self.assertTrue(employee.active)
+        self.assertFalse(employee.departure_reason_id)
+        self.assertFalse(self._archive_notes(employee))
+
+    def test_a_leaver_employed_again_is_active_again(self):
+        self._set_employments(1, (11, self._days(-800), self._days(-10)))
+        employee = self._add(1).employee_id
+        self.assertFalse(employee.active)  # added as a leaver: archived at once
+        self._set_employments(1, (11, self._days(-800), self._days(-10)), (13, self._days(20), None))
+        self.integration._loket_sync_employees()
+        self.assertTrue(employee.active)
+        self.assertFalse(employee.departure_reason_id)
+        self.assertEqual(self._states(employee), {11: ("close", "normal"), 13: ("draft", "done")})
+        # An employee archived by hand (another reason) is left archived.
+        other = self._add(2).employee_id
+        other.with_context(no_wizard=True).action_archive()
+        self.integration._loket_follow_dates()
+        self.assertFalse(other.active)
+
+    def test_an_employee_gone_from_loket_is_flagged_and_left_alone(self):
+        employee = self._add(2).employee_id
+        rows = self.integration.loket_employee_ids
+        row = rows.filtered(lambda r: r.employee_number == 2)
+        gone = self.fake.employee(2)
+        contracts = self._states(employee)
+        self.fake.data["employees"].remove(gone)
+        self.fake.data["employments"] = [e for e in self.fake.data["employments"] if e["employee"]["id"] != gone["id"]]
+        self.integration._loket_sync_employees(full=True)
+        self.assertTrue(row.exists())
+        self.assertTrue(row.missing_in_loket)
+        self.assertEqual((rows - row).mapped("missing_in_loket"), [False, False])
+        self.assertTrue(employee.active)
+        self.assertEqual(employee.loket_employee_id, row.loket_id)
+        self.assertEqual(self._states(employee), contracts)
+        with freeze_time(self._days(3650)):  # whatever happens to its dates, the daily pass leaves it alone
+            self.integration._loket_follow_dates()
+        self.assertEqual(self._states(employee), contracts)
+        domain = [*self._filter_domain("missing_in_loket"), ("integration_id", "=", self.integration.id)]
+        self.assertEqual(self.env["loket.employee"].search(domain), row)
+        arch = self.env["loket.employee"].get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('decoration-warning="missing_in_loket"', arch)
+        # Back in Loket: no longer flagged.
+        self.fake.data["employees"].append(gone)
+        self.integration.action_fetch_employees()
+        self.assertFalse(row.missing_in_loket)
+
+    def _filter_domain(self, name):
+        arch = self.env["loket.employee"].get_views([(False, "search")])["views"]["search"]["arch"]
+        node = etree.fromstring(arch).find(f".//filter[@name='{name}']")
+        return safe_eval(node.get("domain"))
