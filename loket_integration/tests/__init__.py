@@ -6,6 +6,7 @@ from . import (
     test_install,
     test_screens,
     test_send,
+    test_time_off,
     test_token_race,
     test_tours,
 )
