@@ -4,6 +4,7 @@ from . import (
     test_export,
     test_i18n,
     test_install,
+    test_sandbox,
     test_screens,
     test_send,
     test_token_race,
