@@ -19,6 +19,7 @@ for the same ``--seed``). It imports no Odoo.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import sys
@@ -311,11 +312,11 @@ def main(argv=None):
         seed=args.seed,
     )
     sandbox.httpd.verbose = not args.quiet
-    print(sandbox.banner(), flush=True)
+    sys.stdout.write(sandbox.banner() + "\n")
+    sys.stdout.flush()
     try:
-        sandbox.httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the sandbox
+            sandbox.httpd.serve_forever()
     finally:
         sandbox.httpd.server_close()
     return 0
