@@ -154,7 +154,7 @@ class LoketSandbox(FakeLoketServer):
 def _page(title, body):
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{escape(title)} (Loket sandbox)</title>"
+        f"<title>{escape(title if 'sandbox' in title.lower() else title + ' (Loket sandbox)')}</title>"
         "<style>body{font-family:sans-serif;margin:2em;max-width:70em}"
         ".sandbox-notice{background:#fff3cd;border:1px solid #e0c060;padding:.6em 1em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
