@@ -82,6 +82,12 @@ class LoketJob(models.Model):
     attempts = fields.Integer(readonly=True, help="Batches started and not finished (a worker died)")
     progress_text = fields.Char("Progress", compute="_compute_progress_text")
 
+    @api.depends("kind", "integration_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for job in self:
+            job.display_name = f"{labels.get(job.kind, job.kind or '')} – {job.integration_id.display_name or ''}"
+
     @api.depends("kind", "state", "done_count", "total_count")
     def _compute_progress_text(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
