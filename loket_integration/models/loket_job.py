@@ -148,6 +148,23 @@ class LoketJob(models.Model):
             self.env.ref("loket_integration.ir_cron_loket_jobs").sudo()._trigger()
         return job
 
+    def _loket_started_notification(self):
+        """What a button returns when its run went to the background: a notification, and
+        the screen reloaded (it shows the run's progress)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "%(progress)s. This runs in the background; you will be notified when it is done.",
+                    progress=self.progress_text,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def _loket_run_inline(self):
         """All batches in this transaction; errors reach the caller (and roll back the run)."""
         self.ensure_one()

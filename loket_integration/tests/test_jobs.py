@@ -55,7 +55,7 @@ class TestJobs(LoketCase):
     def test_a_small_apply_runs_inline_and_is_recorded(self):
         rows = self._decide_add(self._fetch_inline()[:2])
         triggers = self._triggers()
-        rows.action_apply()
+        self.assertIs(rows.action_apply(), True)
         self.assertEqual(len(rows.employee_id), 2)
         job = self.Job.search([("integration_id", "=", self.integration.id), ("kind", "=", "apply_decisions")])
         self.assertEqual(len(job), 1)
@@ -80,7 +80,8 @@ class TestJobs(LoketCase):
         self._small_runs()
         user = new_test_user(self.env, "loket_jobs_adm", groups="loket_integration.group_loket_manager,base.group_user")
         triggers = self._triggers()
-        rows.with_user(user).action_apply()
+        result = rows.with_user(user).action_apply()
+        self.assertIn("in the background", result["params"]["message"])
         job = self.integration.loket_running_job_id
         self.assertEqual((job.kind, job.state, job.background, job.total_count), ("apply_decisions", "queued", True, 6))
         self.assertEqual(job.user_id, user)
@@ -118,7 +119,8 @@ class TestJobs(LoketCase):
     def test_a_big_fetch_runs_in_the_background(self):
         self._small_runs(inline_limit=3)
         result = self.integration.action_fetch_employees()
-        self.assertIs(result, True)
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn("Fetching employees: 0 / 6", result["params"]["message"])
         self.assertFalse(self.integration.loket_employee_ids)
         job = self.integration.loket_running_job_id
         self.assertEqual((job.kind, job.total_count), ("fetch_employees", 6))
