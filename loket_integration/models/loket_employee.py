@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .loket_job import INLINE_LIMIT
+
 DECISIONS = [("to_decide", "To decide"), ("add", "Add"), ("skip", "Do not import"), ("map", "Map to existing")]
 # Where a row stands: the decision, and whether it was applied.
 STATUSES = [
@@ -87,6 +89,8 @@ class LoketEmployee(models.Model):
         return self.filtered(lambda row: row.status not in ("added", "mapped"))
 
     def action_add(self):
+        if len(self) > INLINE_LIMIT:  # many rows: the background run writes the decision with each batch
+            return self._loket_start_apply(add=True)
         rows = self._not_applied()
         rows.write({"decision": "add"})
         return rows.action_apply()
@@ -102,10 +106,19 @@ class LoketEmployee(models.Model):
 
     def action_apply(self):
         """Apply the decisions: in this request for a few rows, in the background (loket.job) for many."""
-        for integration in self.integration_id:
-            rows = self.filtered(lambda r, i=integration: r.integration_id == i)
-            integration._loket_check_decisions(rows)
-            job = integration._loket_start_job("apply_decisions", payload={"row_ids": rows.ids}, total=len(rows))
+        return self._loket_start_apply()
+
+    def _loket_start_apply(self, add=False):
+        """One apply run per integration of the rows (``add``: the run first sets their decision to Add).
+        The rows are grouped in SQL, not read: a click on thousands of rows stays quick."""
+        result = True
+        groups = self._read_group([("id", "in", self.ids)], ["integration_id"], ["id:array_agg"])
+        for integration, row_ids in groups:
+            ids = sorted(row_ids)
+            if not add:
+                integration._loket_check_decisions(self.browse(ids))
+            payload = {"row_ids": ids, "add_ids": ids if add else []}
+            job = integration._loket_start_job("apply_decisions", payload=payload, total=len(ids))
             if job.background:
-                return job._loket_started_notification()
-        return True
+                result = job._loket_started_notification()
+        return result

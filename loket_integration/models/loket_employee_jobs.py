@@ -29,25 +29,36 @@ class LoketJob(models.Model):
         )
         return True
 
-    # -- apply decisions (payload: {"row_ids": [loket.employee ids still to apply]}) -----
+    # -- apply decisions (payload: {"row_ids": loket.employee ids still to apply,
+    #    "add_ids": those of them whose decision the run sets to Add first}) ---------------
 
     def _loket_job_batch_apply_decisions(self):
-        ids = (self.payload or {}).get("row_ids") or []
+        payload = self.payload or {}
+        ids, add_ids = payload.get("row_ids") or [], set(payload.get("add_ids") or [])
         batch, rest = ids[:BATCH_SIZE], ids[BATCH_SIZE:]
         rows = self.env["loket.employee"].browse(batch).exists()
+        to_add = rows.filtered(lambda r: r.id in add_ids)._not_applied()
+        to_add.write({"decision": "add"})
         added, mapped = self.integration_id._loket_apply_decisions(rows)
-        self.payload = {"row_ids": rest}
+        self.payload = {"row_ids": rest, "add_ids": [i for i in rest if i in add_ids]}
         self._loket_add(done_count=len(batch), added_count=added, updated_count=mapped)
         self._loket_release_cache()
         return not rest
 
     def _loket_job_join_apply_decisions(self, payload):
-        """A second Apply while one runs: its rows are added to the run."""
-        ids = (self.payload or {}).get("row_ids") or []
+        """A second Apply (or Add) while one runs: its rows are added to the run."""
+        current = self.payload or {}
+        ids, add_ids = current.get("row_ids") or [], current.get("add_ids") or []
         known = set(ids)
         new = [i for i in (payload or {}).get("row_ids") or [] if i not in known]
-        if new:
-            self.write({"payload": {"row_ids": ids + new}, "total_count": self.total_count + len(new)})
+        new_add = [i for i in (payload or {}).get("add_ids") or [] if i not in set(add_ids)]
+        if new or new_add:
+            self.write(
+                {
+                    "payload": {"row_ids": ids + new, "add_ids": add_ids + new_add},
+                    "total_count": self.total_count + len(new),
+                }
+            )
 
     # -- synchronise (payload: {"full": bool} then the sync's state) -----------------------
 

@@ -230,10 +230,11 @@ class LoketIntegration(models.Model):
         return len(to_add), len(to_map)
 
     def _loket_check_decisions(self, rows):
-        """Refuse, before anything is applied, rows mapped to nobody."""
-        for row in rows:
-            if row.decision == "map" and not row.employee_id:
-                raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=row.name))
+        """Refuse, before anything is applied, rows mapped to nobody (a search: the rows are not read)."""
+        domain = [("id", "in", rows.ids), ("decision", "=", "map"), ("employee_id", "=", False)]
+        unmapped = self.env["loket.employee"].search(domain, limit=1)
+        if unmapped:
+            raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=unmapped.name))
 
     def _loket_binding_vals(self, row):
         return {

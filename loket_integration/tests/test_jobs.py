@@ -30,6 +30,7 @@ class TestJobs(LoketCase):
         for target in (
             patch(f"{JOB}.INLINE_LIMIT", inline_limit),
             patch(f"{SYNC}.INLINE_LIMIT", inline_limit),
+            patch("odoo.addons.loket_integration.models.loket_employee.INLINE_LIMIT", inline_limit),
             patch(f"{EMPLOYEE_JOBS}.BATCH_SIZE", batch_size),
             patch(f"{SYNC}.BATCH_SIZE", batch_size),
         ):
@@ -115,6 +116,21 @@ class TestJobs(LoketCase):
         summary = self.integration.message_ids.filtered(lambda m: "Added: 6" in (m.body or ""))
         self.assertEqual(len(summary), 1)
         self.assertIn(user.partner_id, summary.partner_ids, "the user who asked is told")
+
+    def test_add_on_many_rows_leaves_the_decisions_to_the_background_run(self):
+        rows = self._fetch_inline()
+        self._small_runs()
+        existing = self.env["hr.employee"].create({"name": "Al Gekoppeld"})
+        rows[5].write({"decision": "map", "employee_id": existing.id})
+        rows[5].action_apply()  # applied: Add leaves it mapped
+        rows.action_add()
+        self.assertEqual(set(rows[:5].mapped("decision")), {"to_decide"}, "the request only queued the run")
+        job = self.integration.loket_running_job_id
+        self.assertEqual(job.payload["add_ids"], rows.ids)
+        self._run_loket_jobs()
+        self.assertEqual(rows.mapped("status"), ["added"] * 5 + ["mapped"])
+        self.assertEqual(rows[5].employee_id, existing)
+        self.assertEqual((job.state, job.added_count), ("done", 5))
 
     def test_a_big_fetch_runs_in_the_background(self):
         self._small_runs(inline_limit=3)
@@ -221,7 +237,7 @@ class TestJobs(LoketCase):
         # The batch was rolled back whole: batch 1 only, and the run still holds batches 2 and 3.
         self.assertEqual(len(self._employees()), 2)
         self.assertEqual((job.state, job.done_count), ("running", 2))
-        self.assertEqual(job.payload, {"row_ids": rows[2:].ids})
+        self.assertEqual(job.payload, {"row_ids": rows[2:].ids, "add_ids": []})
 
         self._run_loket_jobs()
         self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
