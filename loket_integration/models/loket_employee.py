@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from .loket_job import INLINE_LIMIT
+
 DECISIONS = [("to_decide", "To decide"), ("add", "Add"), ("skip", "Do not import"), ("map", "Map to existing")]
 # Where a row stands: the decision, and whether it was applied.
 STATUSES = [
@@ -72,6 +74,7 @@ class LoketEmployee(models.Model):
     employee_id = fields.Many2one("hr.employee", string="Odoo employee", check_company=True)
     data = fields.Json(
         groups=PRIVATE_GROUPS,
+        prefetch=False,  # large: read when used, not with every list of rows
         help="What the sync uses of Loket's employee, employments, organizational entities and working hours; "
         "erased once the row no longer needs it",
     )
@@ -119,6 +122,8 @@ class LoketEmployee(models.Model):
         return self.filtered(lambda row: row.status not in ("added", "mapped"))
 
     def action_add(self):
+        if len(self) > INLINE_LIMIT:  # many rows: the background run writes the decision with each batch
+            return self._loket_start_apply(add=True)
         rows = self._not_applied()
         rows.write({"decision": "add"})
         return rows.action_apply()
@@ -134,12 +139,23 @@ class LoketEmployee(models.Model):
         return rows.action_apply()
 
     def action_apply(self):
-        for integration in self.integration_id:
-            rows = self.filtered(lambda r, i=integration: r.integration_id == i)
-            if rows.filtered(lambda r: r.status == "to_add" and not r.data):
-                integration._loket_refresh_rows()  # skipped before: Loket's data was erased
-            integration._loket_apply_decisions(rows)
-        self._loket_erase_unneeded()
+        """Apply the decisions: in this request for a few rows, in the background (loket.job) for many."""
+        return self._loket_start_apply()
+
+    def _loket_start_apply(self, add=False):
+        """One apply run per integration of the rows (``add``: the run first sets their decision to Add).
+        The rows are grouped in SQL, not read: a click on thousands of rows stays quick."""
+        result = True
+        groups = self._read_group([("id", "in", self.ids)], ["integration_id"], ["id:array_agg"])
+        for integration, row_ids in groups:
+            ids = sorted(row_ids)
+            if not add:
+                integration._loket_check_decisions(self.browse(ids))
+            payload = {"row_ids": ids, "add_ids": ids if add else []}
+            job = integration._loket_start_job("apply_decisions", payload=payload, total=len(ids))
+            if job.background:
+                result = job._loket_started_notification()
+        return result
 
     def _loket_erase_unneeded(self, domain=None):
         """Erase Loket's personal data from the rows (``self``, or those of ``domain``) that no

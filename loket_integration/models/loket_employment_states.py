@@ -93,16 +93,35 @@ class LoketIntegration(models.Model):
             elif not existing:
                 contract = Contract.create(values)
             if target == OVERLAP and previous != OVERLAP:
-                # Odoo runs one contract per employee at a time; Loket allows concurrent
-                # employments. The other one is kept (payroll number and all) as Draft.
-                employee.message_post(
-                    body=self.env._(
-                        "Loket: employment with payroll number %(number)s runs alongside another; "
-                        "its contract stays Draft (Odoo allows one running contract at a time).",
-                        number=contract.loket_payroll_number or "-",
-                    )
-                )
+                self._loket_note_overlap(employee, contract)
         self._loket_follow_leaver(employee, spans)
+
+    def _loket_note_overlap(self, employee, contract):
+        # Odoo runs one contract per employee at a time; Loket allows concurrent
+        # employments. The other one is kept (payroll number and all) as Draft.
+        employee.message_post(
+            body=self.env._(
+                "Loket: employment with payroll number %(number)s runs alongside another; "
+                "its contract stays Draft (Odoo allows one running contract at a time).",
+                number=contract.loket_payroll_number or "-",
+            )
+        )
+
+    def _loket_planned_contract_vals(self, items):
+        """The create values of a new employee's contracts (no other contract of his counts),
+        each in the state the plan gives it today. ``items``: ``[(employment id, create values)]``."""
+        spans = [_span(key, values["date_start"], values["date_end"]) for key, values in items]
+        targets = plan(spans, fields.Date.context_today(self))
+        return [dict(values, **STATE_VALUES[targets[key]]) for key, values in items]
+
+    def _loket_after_planned_contracts(self, contracts):
+        """After a bulk creation of planned contracts: the Draft notes, and leavers followed."""
+        for employee in contracts.employee_id:
+            own = contracts.filtered(lambda c, e=employee: c.employee_id == e)
+            for contract in own.filtered(lambda c: contract_phase(c) == OVERLAP):
+                self._loket_note_overlap(employee, contract)
+            spans = [_span(c.loket_employment_id, c.date_start, c.date_end) for c in own]
+            self._loket_follow_leaver(employee, spans)
 
     @staticmethod
     def _loket_within(span, contract):

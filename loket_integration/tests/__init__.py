@@ -15,3 +15,4 @@ from . import (
     test_token_race,
     test_tours,
 )
+from . import test_jobs
