@@ -1,4 +1,5 @@
 from . import (
+    test_access_matrix,
     test_connect,
     test_employees,
     test_export,
