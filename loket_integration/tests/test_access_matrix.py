@@ -214,11 +214,11 @@ class TestAccessMatrix(CompanyAFixtures):
             for role, user in self.users.items():
                 rights = secret.rights.get(role, "")
                 mine = record.with_user(user)
-                checks = {
-                    "read": lambda r=mine, s=secret: r.read([s.field_name]),
-                    "write": lambda r=mine, s=secret: r.write({s.field_name: s.value}),
-                }
-                for (letter, operation), check in zip((("r", "read"), ("w", "write")), checks.values(), strict=True):
+                checks = (
+                    ("r", "read", lambda r=mine, s=secret: r.read([s.field_name])),
+                    ("w", "write", lambda r=mine, s=secret: r.write({s.field_name: s.value})),
+                )
+                for letter, operation, check in checks:
                     with self.subTest(field=f"{secret.model}.{secret.field_name}", role=role, operation=operation):
                         allowed = self._allowed(check)
                         self.assertEqual(allowed, letter in rights, f"{role} {operation} {secret.field_name}")
