@@ -3,10 +3,12 @@ from . import (
     test_connect,
     test_employees,
     test_export,
+    test_export_bad_input,
     test_i18n,
     test_install,
     test_screens,
     test_send,
+    test_time_off,
     test_token_race,
     test_tours,
 )
