@@ -108,6 +108,8 @@ class LoketIntegration(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # Odoo checks field groups on read and write only: the custom URLs (system admins) on create too.
+            self.check_field_access_rights("create", [name for name, value in vals.items() if value])
             self._add_option_values(vals)
         return super().create(vals_list)
 

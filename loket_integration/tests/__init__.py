@@ -6,6 +6,7 @@ from . import (
     test_export_bad_input,
     test_i18n,
     test_install,
+    test_sandbox,
     test_screens,
     test_send,
     test_time_off,

@@ -38,11 +38,15 @@ class _Request:
 
 
 class FakeLoketServer:
-    def __init__(self, host="127.0.0.1", port=0, fake=None, auto_grant=False, **fake_options):
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+    def __init__(
+        self, host="127.0.0.1", port=0, fake=None, auto_grant=False, public_url=None, handler=None, **fake_options
+    ):
+        """``public_url``: the base address clients use when it is not ``http://host:port`` (a
+        container's published port); ``handler``: a subclass of ``_Handler`` that serves more pages."""
+        self.httpd = ThreadingHTTPServer((host, port), handler or _Handler)
         self.httpd.daemon_threads = True
         self.httpd.auto_grant = auto_grant
-        base = f"http://{host}:{self.httpd.server_address[1]}"
+        base = public_url.rstrip("/") if public_url else f"http://{host}:{self.httpd.server_address[1]}"
         self.fake = fake or FakeLoket(api_url=f"{base}/v2", oauth_url=f"{base}/oauth", **fake_options)
         self.httpd.fake = self.fake
         self.base_url = base
