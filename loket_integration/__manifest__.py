@@ -21,6 +21,7 @@
         "views/hr_contract_views.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
+        "data/loket_employment_data.xml",
     ],
     "assets": {
         "web.assets_tests": ["loket_integration/static/tests/tours/**/*"],

@@ -15,6 +15,7 @@ from . import hr_employee
 from . import hr_contract
 from . import loket_employee
 from . import loket_employee_sync
+from . import loket_employment_states
 from . import loket_wage_values
 from . import loket_payroll_period
 from . import loket_export_builder

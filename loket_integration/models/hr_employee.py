@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class HrEmployee(models.Model):
@@ -74,12 +75,22 @@ class HrEmployee(models.Model):
 
     @api.constrains("loket_employee_number", "loket_integration_id")
     def _check_loket_employee_number(self):
+        """Loket numbers employees per employer: a number is unique within an integration (and
+        a number without an integration clashes with any other)."""
         for employee in self.filtered("loket_employee_number"):
+            same_integration = []
+            if employee.loket_integration_id:
+                same_integration = ["|", ("loket_integration_id", "in", employee.loket_integration_id.ids)]
+                same_integration.append(("loket_integration_id", "=", False))
             other = (
                 self.sudo()
                 .with_context(active_test=False)
                 .search(
-                    [("loket_employee_number", "=", employee.loket_employee_number), ("id", "!=", employee.id)],
+                    [
+                        ("loket_employee_number", "=", employee.loket_employee_number),
+                        ("id", "!=", employee.id),
+                        *same_integration,
+                    ],
                     limit=1,
                 )
             )
@@ -92,3 +103,25 @@ class HrEmployee(models.Model):
                         integration=other.loket_integration_id.name or "-",
                     )
                 )
+
+    # -- leavers: see loket.integration._loket_follow_leaver -------------------------------------
+
+    def _loket_archive_leaver(self, left_on, reason):
+        """Archive a leaver with Odoo's departure fields, and say so in the chatter."""
+        self.ensure_one()
+        self.with_context(no_wizard=True).action_archive()
+        self.write({"departure_date": left_on, "departure_reason_id": reason.id})
+        self.message_post(
+            body=self.env._(
+                "Loket: the last employment ended on %(date)s; the employee is archived "
+                "(departure reason: %(reason)s).",
+                date=format_date(self.env, left_on),
+                reason=reason.name or "-",
+            )
+        )
+
+    def _loket_unarchive_returner(self):
+        """Bring back an employee archived as a leaver whom Loket employs again."""
+        self.ensure_one()
+        self.action_unarchive()  # clears the departure fields
+        self.message_post(body=self.env._("Loket: employed again; the employee is active again."))

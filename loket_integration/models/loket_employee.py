@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 DECISIONS = [("to_decide", "To decide"), ("add", "Add"), ("skip", "Do not import"), ("map", "Map to existing")]
 # Where a row stands: the decision, and whether it was applied.
@@ -12,6 +13,28 @@ STATUSES = [
 ]
 # Bookkeeping of the synchronisation: not something to group the list by.
 TECHNICAL_FIELDS = ("loket_id", "data", "data_hash", "pending_sync")
+# Who may read a Loket employee's personal data: those who may read private employee data
+# (HR officers) and Loket administrators, who decide about and apply the rows.
+PRIVATE_GROUPS = "hr.group_hr_user,loket_integration.group_loket_manager"
+# A row keeps Loket's data (the part the sync uses, see employee_mapper.minimal_bundle) while
+# it is needed: to decide and Add, and until the sync brought it into the bound employee.
+# Then it is erased; the fingerprint, the ids and the employment summary stay.
+NEEDS_DATA_DOMAIN = [
+    ("decision", "!=", "skip"),
+    "|",
+    ("pending_sync", "=", True),
+    ("status", "not in", ("added", "mapped")),
+]
+ERASABLE_DOMAIN = [
+    "|",
+    ("data", "!=", False),
+    ("birth_date", "!=", False),
+    "|",
+    ("decision", "=", "skip"),
+    "&",
+    ("status", "in", ("added", "mapped")),
+    ("pending_sync", "=", False),
+]
 
 
 class LoketEmployee(models.Model):
@@ -26,7 +49,7 @@ class LoketEmployee(models.Model):
     loket_id = fields.Char("Loket id", required=True, index=True)
     employee_number = fields.Integer("Employee number", help="The employee's number (werknemernummer) in Loket.")
     name = fields.Char()
-    birth_date = fields.Date("Birth date")
+    birth_date = fields.Date("Birth date", groups=PRIVATE_GROUPS)
     work_email = fields.Char("Work email")
     employment_start = fields.Date(
         "Employed from", help="Start of the first employment in this payroll administration."
@@ -47,8 +70,20 @@ class LoketEmployee(models.Model):
         help="An Odoo employee with the same name and birth date, or the same work email.",
     )
     employee_id = fields.Many2one("hr.employee", string="Odoo employee", check_company=True)
-    data = fields.Json(help="Loket's employee, employments, organizational entities and working hours")
-    data_hash = fields.Char(help="Fingerprint of data: unchanged Loket data is not processed again")
+    data = fields.Json(
+        groups=PRIVATE_GROUPS,
+        help="What the sync uses of Loket's employee, employments, organizational entities and working hours; "
+        "erased once the row no longer needs it",
+    )
+    data_hash = fields.Char(
+        groups=PRIVATE_GROUPS, help="Fingerprint of data: unchanged Loket data is not processed again"
+    )
+    missing_in_loket = fields.Boolean(
+        "No longer in Loket",
+        readonly=True,
+        help="Loket's list of employees of this payroll administration no longer holds this employee. "
+        "The row and the Odoo employee are kept as they are.",
+    )
     sync_error = fields.Char(
         "Sync error", readonly=True, help="Why the last synchronisation could not update this employee"
     )
@@ -90,6 +125,7 @@ class LoketEmployee(models.Model):
 
     def action_skip(self):
         self._not_applied().write({"decision": "skip", "employee_id": False})
+        self._loket_erase_unneeded()
 
     def action_map_suggested(self):
         rows = self._not_applied().filtered("suggested_employee_id")
@@ -99,4 +135,14 @@ class LoketEmployee(models.Model):
 
     def action_apply(self):
         for integration in self.integration_id:
-            integration._loket_apply_decisions(self.filtered(lambda r, i=integration: r.integration_id == i))
+            rows = self.filtered(lambda r, i=integration: r.integration_id == i)
+            if rows.filtered(lambda r: r.status == "to_add" and not r.data):
+                integration._loket_refresh_rows()  # skipped before: Loket's data was erased
+            integration._loket_apply_decisions(rows)
+        self._loket_erase_unneeded()
+
+    def _loket_erase_unneeded(self, domain=None):
+        """Erase Loket's personal data from the rows (``self``, or those of ``domain``) that no
+        longer need it: not imported ones, and applied ones the sync brought into Odoo."""
+        domain = [("id", "in", self.ids)] if domain is None else domain
+        self.sudo().search(expression.AND([domain, ERASABLE_DOMAIN])).write({"data": False, "birth_date": False})

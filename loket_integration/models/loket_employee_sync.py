@@ -8,7 +8,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
 from ..loket import LoketError, LoketInvalidGrantError
-from ..loket.employee_mapper import contract_values, employee_values
+from ..loket.employee_mapper import contract_values, employee_values, minimal_bundle, row_summary
 
 _logger = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ class LoketIntegration(models.Model):
     def action_fetch_employees(self):
         self._require_administration()
         bundles = self._loket_call(self._loket_fetch_employee_bundles)
+        self._loket_flag_missing(bundles)
         self._loket_store_employees(bundles)
         return self.action_open_loket_employees()
 
@@ -137,10 +138,13 @@ class LoketIntegration(models.Model):
         touched; changed rows of bound employees are flagged ``pending_sync``.
         Returns the new rows."""
         self.ensure_one()
+        bundles = [minimal_bundle(b) for b in bundles]  # rows keep only what the sync uses
         # One query for every row's fingerprint, whatever the number of employees.
         self.env["loket.employee"].flush_model(["loket_id", "data_hash", "integration_id"])
         self.env.cr.execute("SELECT loket_id, id, data_hash FROM loket_employee WHERE integration_id = %s", (self.id,))
         known = {loket_id: (row_id, digest) for loket_id, row_id, digest in self.env.cr.fetchall()}
+        for loket_id in self._loket_rows_lacking_data():  # erased, and needed again
+            known[loket_id] = (known[loket_id][0], None)
         hashes = {b["employee"]["id"]: _bundle_hash(b) for b in bundles}
         changed = [b for b in bundles if known.get(b["employee"]["id"], (None, None))[1] != hashes[b["employee"]["id"]]]
         if not changed:
@@ -159,17 +163,12 @@ class LoketIntegration(models.Model):
         for bundle in changed:
             employee = bundle["employee"]
             values = employee_values(employee)
-            spans = [b["employment"] for b in bundle["employments"]]
             display = {
                 "employee_number": employee.get("employeeNumber"),
                 "name": values["name"],
                 "birth_date": values["birthday"],
                 "work_email": values["work_email"],
-                "employment_start": min((s["startDate"] for s in spans), default=False),
-                "employment_end": False
-                if any(not s.get("endDate") for s in spans)
-                else max((s["endDate"] for s in spans), default=False),
-                "payroll_numbers": ", ".join(str(s.get("payrollId")) for s in spans),
+                **row_summary(bundle),
                 "data": bundle,
                 "data_hash": hashes[employee["id"]],
             }
@@ -182,7 +181,9 @@ class LoketIntegration(models.Model):
             if bound.get(employee["id"]):  # already bound (another run, or mapped before): keep it
                 vals.update(decision="map", employee_id=suggestion.id, pending_sync=True)
             new_vals.append(vals)
-        return self.env["loket.employee"].create(new_vals)
+        new_rows = self.env["loket.employee"].create(new_vals)
+        self.env["loket.employee"]._loket_erase_unneeded([("integration_id", "=", self.id)])
+        return new_rows
 
     def _loket_employee_suggester(self):
         """A function from Loket employee values to the Odoo employee to suggest: same name
@@ -212,7 +213,7 @@ class LoketIntegration(models.Model):
     # -- applying decisions ----------------------------------------------------------------
 
     def _loket_apply_decisions(self, rows):
-        to_add = rows.filtered(lambda r: r.decision == "add" and not r.employee_id)
+        to_add = self._loket_rows_ready(rows.filtered(lambda r: r.decision == "add" and not r.employee_id))
         lookups = {}
         if to_add:  # one batched create for the employees; their contracts follow one by one
             employees = self.env["hr.employee"].create([self._loket_employee_vals(r, created=True) for r in to_add])
@@ -234,6 +235,7 @@ class LoketIntegration(models.Model):
         }
 
     def _loket_employee_vals(self, row, created=False):
+        self._loket_check_data(row)
         values = employee_values(row.data["employee"])
         country_code = values.pop("private_country_code")
         values["private_country_id"] = (
@@ -246,14 +248,15 @@ class LoketIntegration(models.Model):
         return values
 
     def _loket_sync_contracts(self, employee, bundle, lookups, created=False, mapped=False):
-        """One contract per employment; new employments get a contract, ended ones are closed."""
+        """One contract per employment, in the state its dates give it today (running, expired,
+        Draft ready to start, or Draft beside the running one): see ``_loket_apply_contract_plan``."""
         Contract = self.env["hr.contract"]
         existing = {
             c.loket_employment_id: c
             for c in Contract.search([("employee_id", "=", employee.id), ("loket_employment_id", "!=", False)])
         }
-        today = fields.Date.today()
         may_move_department = created or not mapped or self._loket_may_overwrite("hr.contract", "department_id")
+        items = []
         for item in bundle["employments"]:
             values = contract_values(item["employment"], item["entity"], item["hours"])
             department = self._loket_find_or_create("hr.department", values["department_name"], lookups)
@@ -266,52 +269,21 @@ class LoketIntegration(models.Model):
             }
             if may_move_department and department:
                 vals["department_id"] = department.id
-            contract = existing.get(values["loket_employment_id"])
+            contract = existing.get(values["loket_employment_id"], Contract)
             if contract:
-                updates = {k: v for k, v in vals.items() if LoketIntegration._loket_differs(contract[k], v)}
-                if updates:
-                    contract.write(updates)
+                vals = {k: v for k, v in vals.items() if LoketIntegration._loket_differs(contract[k], v)}
             else:
-                ended = values["date_end"] and fields.Date.to_date(values["date_end"]) < today
-                state = "close" if ended else "open"
-                if self._loket_overlapping_contract(employee, values["date_start"], values["date_end"]):
-                    # Odoo runs one contract per employee at a time; Loket allows concurrent
-                    # employments. The extra one is kept (payroll number and all) as Draft.
-                    state = "draft"
-                    employee.message_post(
-                        body=self.env._(
-                            "Loket: employment with payroll number %(number)s runs alongside another; "
-                            "its contract stays Draft (Odoo allows one running contract at a time).",
-                            number=values["loket_payroll_number"],
-                        )
-                    )
-                contract = Contract.create(
-                    dict(
-                        vals,
-                        loket_employment_id=values["loket_employment_id"],
-                        name=f"{employee.name} – {values['loket_payroll_number']}",
-                        employee_id=employee.id,
-                        company_id=self.company_id.id,
-                        department_id=department.id or employee.department_id.id,
-                        wage=0.0,
-                        state=state,
-                    )
+                number = values["loket_payroll_number"] or self.env._("no payroll number")
+                vals.update(
+                    loket_employment_id=values["loket_employment_id"],
+                    name=f"{employee.name} – {number}",
+                    employee_id=employee.id,
+                    company_id=self.company_id.id,
+                    department_id=department.id or employee.department_id.id,
+                    wage=0.0,
                 )
-                existing[values["loket_employment_id"]] = contract
-            if contract.date_end and contract.date_end < today and contract.state == "open":
-                contract.state = "close"
-
-    def _loket_overlapping_contract(self, employee, date_start, date_end):
-        domain = [
-            ("employee_id", "=", employee.id),
-            ("state", "in", ("open", "close")),
-            "|",
-            ("date_end", "=", False),
-            ("date_end", ">=", date_start),
-        ]
-        if date_end:
-            domain.append(("date_start", "<=", date_end))
-        return self.env["hr.contract"].search_count(domain, limit=1)
+            items.append((values["loket_employment_id"], contract, vals))
+        self._loket_apply_contract_plan(employee, items)
 
     def _loket_find_or_create(self, model, name, lookups):
         """The department or job called ``name`` in the integration's company, created when
@@ -358,6 +330,7 @@ class LoketIntegration(models.Model):
             self._loket_commit()
             return 0
         bundles = self._loket_fetch_employee_bundles(client)
+        self._loket_flag_missing(bundles)
         new_rows = self._loket_store_employees(bundles)
         self._loket_commit()
         todo = Rows.search(pending_domain)
@@ -379,6 +352,7 @@ class LoketIntegration(models.Model):
             _logger.info(
                 "Loket sync of %s: %s/%s employees updated", self.name, min(start + BATCH_SIZE, len(todo)), len(todo)
             )
+        self.env["loket.employee"]._loket_erase_unneeded([("integration_id", "=", self.id)])
         if new_rows:
             self._loket_notify_new_employees(new_rows)
         if failed:

@@ -1,6 +1,9 @@
 from . import (
     test_access_matrix,
     test_connect,
+    test_contract_states,
+    test_employee_bad_input,
+    test_employee_privacy,
     test_employees,
     test_export,
     test_export_bad_input,

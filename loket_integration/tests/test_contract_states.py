@@ -1,0 +1,262 @@
+import datetime
+
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import LoketCase
+
+
+class EmploymentsMixin:
+    """Set an employee's employments in the fake Loket and follow the result in Odoo."""
+
+    def _set_employments(self, number, *spans):
+        """``spans``: ``(payroll number, start, end)`` with dates (or None); replaces the employee's
+        employments in Loket (one organizational entity and working hours each)."""
+        fake = self.fake
+        template = fake.employments_of(number)[0]
+        entity = next(r for r in fake.data["organizational_entities"] if r["employmentId"] == template["id"])
+        hours = next(r for r in fake.data["working_hours"] if r["employmentId"] == template["id"])
+        fake.data["employments"] = [e for e in fake.data["employments"] if e["employee"]["employeeNumber"] != number]
+        ids = []
+        for payroll, start, end in spans:
+            employment_id = f"5e000000-0000-4000-8000-{number:06d}{payroll:06d}"
+            ids.append(employment_id)
+            fake.data["employments"].append(
+                dict(
+                    template,
+                    id=employment_id,
+                    payrollId=payroll,
+                    startDate=start and str(start),
+                    endDate=end and str(end),
+                )
+            )
+            fake.data["organizational_entities"].append(dict(entity, employmentId=employment_id))
+            fake.data["working_hours"].append(dict(hours, employmentId=employment_id))
+            fake.version_numbers[employment_id] = fake.version_numbers.get(employment_id, 0) + 1
+        return ids
+
+    def _add(self, number):
+        self.integration.action_fetch_employees()
+        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == number)
+        row.action_add()
+        self.assertTrue(row.employee_id, row.sync_error)
+        return row
+
+    def _contracts(self, employee):
+        contracts = self.env["hr.contract"].search([("employee_id", "=", employee.id)])
+        return {c.loket_payroll_number: c for c in contracts}
+
+    def _states(self, employee):
+        return {n: (c.state, c.kanban_state) for n, c in self._contracts(employee).items()}
+
+    def _overlap_notes(self, employee, number):
+        return employee.message_ids.filtered(
+            lambda m: "runs alongside another" in (m.body or "") and f"payroll number {number} " in m.body
+        )
+
+
+RUNNING, EXPIRED, READY, DRAFT = ("open", "normal"), ("close", "normal"), ("draft", "done"), ("draft", "normal")
+
+
+@tagged("post_install", "-at_install")
+class TestContractStates(EmploymentsMixin, LoketCase):
+    n_employees = 4
+
+    def setUp(self):
+        super().setUp()
+        self._connect()
+        self.today = fields.Date.today()
+
+    def _days(self, n):
+        return self.today + datetime.timedelta(days=n)
+
+    def test_the_employment_running_today_gets_the_contract_and_the_overlapping_one_is_draft(self):
+        # The issue's case: 2015-01-01 to 2025-12-31, overlapped by one since 2015-07-01, still running.
+        self._set_employments(1, (101, "2015-01-01", "2025-12-31"), (102, "2015-07-01", None))
+        employee = self._add(1).employee_id
+        contracts = self._contracts(employee)
+        self.assertEqual(self._states(employee), {101: DRAFT, 102: RUNNING})
+        self.assertEqual(employee.contract_id, contracts[102])
+        self.assertEqual(len(self._overlap_notes(employee, 101)), 1)
+        self.assertFalse(self._overlap_notes(employee, 102))
+
+    def test_without_overlap_ended_is_expired_running_is_running_future_is_ready(self):
+        self._set_employments(
+            2,
+            (201, self._days(-900), self._days(-400)),
+            (202, self._days(-399), self._days(30)),
+            (203, self._days(31), None),
+        )
+        employee = self._add(2).employee_id
+        self.assertEqual(self._states(employee), {201: EXPIRED, 202: RUNNING, 203: READY})
+        self.assertEqual(employee.contract_id, self._contracts(employee)[202])
+        self.assertFalse(employee.message_ids.filtered(lambda m: "runs alongside another" in (m.body or "")))
+        # Odoo's own contract schedule then closes the running one and starts the ready one.
+        with freeze_time(self._days(31)):
+            self.env["hr.contract"].update_state()
+            self.assertEqual(self._states(employee), {201: EXPIRED, 202: EXPIRED, 203: RUNNING})
+            self.integration._loket_follow_dates()  # and the addon agrees
+            self.assertEqual(self._states(employee), {201: EXPIRED, 202: EXPIRED, 203: RUNNING})
+        self.assertEqual(employee.contract_id, self._contracts(employee)[203])
+
+    def test_the_nightly_sync_moves_contracts_as_loket_dates_change(self):
+        self._set_employments(3, (301, self._days(-700), None))
+        employee = self._add(3).employee_id
+        self.assertEqual(self._states(employee), {301: RUNNING})
+        # Loket: the employment ended yesterday, a new one starts today.
+        self._set_employments(3, (301, self._days(-700), self._days(-1)), (302, self.today, None))
+        self.integration._loket_sync_employees()
+        self.assertEqual(self._states(employee), {301: EXPIRED, 302: RUNNING})
+        self.assertEqual(employee.contract_id, self._contracts(employee)[302])
+        # Loket corrects it: the first runs another month, the second starts after it.
+        self._set_employments(3, (301, self._days(-700), self._days(30)), (302, self._days(31), None))
+        self.integration._loket_sync_employees()
+        contracts = self._contracts(employee)
+        self.assertEqual(self._states(employee), {301: RUNNING, 302: READY})
+        self.assertEqual((contracts[301].date_end, contracts[302].date_start), (self._days(30), self._days(31)))
+        self.assertEqual(employee.contract_id, contracts[301])
+        # Loket: both run alongside from today on; the first started keeps the contract.
+        self._set_employments(3, (301, self._days(-700), None), (302, self.today, None))
+        self.integration._loket_sync_employees()
+        self.assertEqual(self._states(employee), {301: RUNNING, 302: DRAFT})
+        self.assertEqual(len(self._overlap_notes(employee, 302)), 1)
+        self.assertTrue(employee.active)
+
+    def test_when_the_chosen_employment_ends_the_overlapping_one_takes_over(self):
+        self._set_employments(4, (401, self._days(-3650), self._days(10)), (402, self._days(-3400), None))
+        employee = self._add(4).employee_id
+        self.assertEqual(self._states(employee), {401: RUNNING, 402: DRAFT})
+        requests = len(self.fake.requests)
+        with freeze_time(self._days(10)):
+            self.env["hr.contract"].update_state()  # Odoo's schedule closes 401 on its end date
+            self.env["loket.integration"]._cron_follow_employment_dates()
+            self.assertEqual(self._states(employee), {401: DRAFT, 402: RUNNING})
+        self.assertEqual(employee.contract_id, self._contracts(employee)[402])
+        self.assertEqual(len(self._overlap_notes(employee, 401)), 1)
+        self.assertEqual(len(self.fake.requests), requests)  # following dates asks Loket nothing
+
+    def test_a_contract_that_is_not_loket_s_keeps_its_dates(self):
+        employee = self.env["hr.employee"].create({"name": "Eigen Contract"})
+        own = self.env["hr.contract"].create(
+            {"name": "Odoo", "employee_id": employee.id, "date_start": self._days(-100), "wage": 1, "state": "open"}
+        )
+        self._set_employments(1, (111, self._days(-50), None), (112, self._days(-900), self._days(-200)))
+        self.integration.action_fetch_employees()
+        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == 1)
+        row.write({"decision": "map", "employee_id": employee.id})
+        row.action_apply()
+        self.integration._loket_sync_employees()
+        self.assertEqual(own.state, "open")
+        self.assertEqual(self._states(employee), {0: RUNNING, 111: DRAFT, 112: EXPIRED})
+
+
+@tagged("post_install", "-at_install")
+class TestLeavers(EmploymentsMixin, LoketCase):
+    n_employees = 3
+
+    def setUp(self):
+        super().setUp()
+        self._connect()
+        self.today = fields.Date.today()
+        self.reason = self.env.ref("loket_integration.departure_reason_loket_ended")
+
+    def _days(self, n):
+        return self.today + datetime.timedelta(days=n)
+
+    def _archive_notes(self, employee):
+        return employee.message_ids.filtered(lambda m: "the employee is archived" in (m.body or ""))
+
+    def test_the_departure_reason_and_the_setting(self):
+        self.assertEqual(self.reason.name, "Loket: employment ended")
+        self.assertTrue(self.env["loket.integration"].create({"name": "Nieuw"}).archive_leavers)  # on by default
+        arch = self.integration.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="archive_leavers"', arch)
+
+    def test_last_employment_ended_closes_the_contract_and_archives_the_employee(self):
+        self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), None))
+        employee = self._add(1).employee_id
+        self.assertTrue(employee.active)
+        self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), self._days(-5)))
+        self.integration._loket_sync_employees()
+        self.assertEqual(self._states(employee), {11: ("close", "normal"), 12: ("close", "normal")})
+        self.assertFalse(employee.active)
+        self.assertEqual(employee.departure_date, self._days(-5))
+        self.assertEqual(employee.departure_reason_id, self.reason)
+        self.assertEqual(len(self._archive_notes(employee)), 1)
+        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == 1)
+        self.assertEqual(row.status, "added")  # still bound
+        self.integration._loket_sync_employees(full=True)  # nothing more happens
+        self.integration._loket_follow_dates()
+        self.assertEqual(len(self._archive_notes(employee)), 1)
+
+    def test_archived_the_day_after_the_end_date(self):
+        self._set_employments(2, (21, self._days(-300), self.today))
+        employee = self._add(2).employee_id
+        self.assertEqual(self._states(employee), {21: ("close", "normal")})  # its end date is reached
+        self.assertTrue(employee.active)  # but it is his last day
+        with freeze_time(self._days(1)):
+            self.env["loket.integration"]._cron_follow_employment_dates()
+        self.assertFalse(employee.active)
+        self.assertEqual(employee.departure_date, self.today)
+
+    def test_without_the_setting_the_employee_stays_active(self):
+        self.integration.archive_leavers = False
+        self._set_employments(3, (31, self._days(-300), None))
+        employee = self._add(3).employee_id
+        self._set_employments(3, (31, self._days(-300), self._days(-1)))
+        self.integration._loket_sync_employees()
+        self.assertEqual(self._states(employee), {31: ("close", "normal")})
+        self.assertTrue(employee.active)
+        self.assertFalse(employee.departure_reason_id)
+        self.assertFalse(self._archive_notes(employee))
+
+    def test_a_leaver_employed_again_is_active_again(self):
+        self._set_employments(1, (11, self._days(-800), self._days(-10)))
+        employee = self._add(1).employee_id
+        self.assertFalse(employee.active)  # added as a leaver: archived at once
+        self._set_employments(1, (11, self._days(-800), self._days(-10)), (13, self._days(20), None))
+        self.integration._loket_sync_employees()
+        self.assertTrue(employee.active)
+        self.assertFalse(employee.departure_reason_id)
+        self.assertEqual(self._states(employee), {11: ("close", "normal"), 13: ("draft", "done")})
+        # An employee archived by hand (another reason) is left archived.
+        other = self._add(2).employee_id
+        other.with_context(no_wizard=True).action_archive()
+        self.integration._loket_follow_dates()
+        self.assertFalse(other.active)
+
+    def test_an_employee_gone_from_loket_is_flagged_and_left_alone(self):
+        employee = self._add(2).employee_id
+        rows = self.integration.loket_employee_ids
+        row = rows.filtered(lambda r: r.employee_number == 2)
+        gone = self.fake.employee(2)
+        contracts = self._states(employee)
+        self.fake.data["employees"].remove(gone)
+        self.fake.data["employments"] = [e for e in self.fake.data["employments"] if e["employee"]["id"] != gone["id"]]
+        self.integration._loket_sync_employees(full=True)
+        self.assertTrue(row.exists())
+        self.assertTrue(row.missing_in_loket)
+        self.assertEqual((rows - row).mapped("missing_in_loket"), [False, False])
+        self.assertTrue(employee.active)
+        self.assertEqual(employee.loket_employee_id, row.loket_id)
+        self.assertEqual(self._states(employee), contracts)
+        with freeze_time(self._days(3650)):  # whatever happens to its dates, the daily pass leaves it alone
+            self.integration._loket_follow_dates()
+        self.assertEqual(self._states(employee), contracts)
+        domain = [*self._filter_domain("missing_in_loket"), ("integration_id", "=", self.integration.id)]
+        self.assertEqual(self.env["loket.employee"].search(domain), row)
+        arch = self.env["loket.employee"].get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('decoration-warning="missing_in_loket"', arch)
+        # Back in Loket: no longer flagged.
+        self.fake.data["employees"].append(gone)
+        self.integration.action_fetch_employees()
+        self.assertFalse(row.missing_in_loket)
+
+    def _filter_domain(self, name):
+        arch = self.env["loket.employee"].get_views([(False, "search")])["views"]["search"]["arch"]
+        node = etree.fromstring(arch).find(f".//filter[@name='{name}']")
+        return safe_eval(node.get("domain"))
