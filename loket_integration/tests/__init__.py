@@ -1,4 +1,5 @@
 from . import (
+    test_access_matrix,
     test_connect,
     test_contract_states,
     test_employee_bad_input,
