@@ -2,6 +2,7 @@ from . import (
     test_connect,
     test_employees,
     test_export,
+    test_export_history,
     test_i18n,
     test_install,
     test_screens,
