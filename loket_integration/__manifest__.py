@@ -19,6 +19,7 @@
         "views/loket_integration_next_step_views.xml",
         "views/hr_employee_views.xml",
         "views/hr_contract_views.xml",
+        "views/loket_job_views.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
     ],

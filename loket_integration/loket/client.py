@@ -106,6 +106,14 @@ class LoketClient:
     def employees(self, employer_id, filter=None):  # noqa: A002
         return self.iterate(R.EMPLOYEES, {"employerId": employer_id}, filter=filter)
 
+    def employees_first_page(self, employer_id):
+        """The first page of the employees list and its size: ``(employees, total pages, total size)``,
+        for a caller that decides from the size how to go on (and reuses the page)."""
+        body = self.request(R.EMPLOYEES, {"employerId": employer_id}, {"pageSize": self.page_size, "pageNumber": 1})
+        body = body or {}
+        employees = body.get("_embedded") or []
+        return employees, int(body.get("totalPages") or 1), int(body.get("totalSize") or len(employees))
+
     def employments(self, employer_id, filter=None):  # noqa: A002
         return self.iterate(R.EMPLOYMENTS, {"employerId": employer_id}, filter=filter)
 

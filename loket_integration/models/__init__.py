@@ -15,6 +15,10 @@ from . import hr_employee
 from . import hr_contract
 from . import loket_employee
 from . import loket_employee_sync
+from . import loket_job
+from . import loket_integration_jobs
+from . import loket_employee_bulk
+from . import loket_employee_jobs
 from . import loket_wage_values
 from . import loket_payroll_period
 from . import loket_export_builder

@@ -98,5 +98,8 @@ class LoketEmployee(models.Model):
         return rows.action_apply()
 
     def action_apply(self):
+        """Apply the decisions: in this request for a few rows, in the background (loket.job) for many."""
         for integration in self.integration_id:
-            integration._loket_apply_decisions(self.filtered(lambda r, i=integration: r.integration_id == i))
+            rows = self.filtered(lambda r, i=integration: r.integration_id == i)
+            integration._loket_check_decisions(rows)
+            integration._loket_start_job("apply_decisions", payload={"row_ids": rows.ids}, total=len(rows))

@@ -7,8 +7,8 @@ import time
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
-from ..loket import LoketError, LoketInvalidGrantError
 from ..loket.employee_mapper import contract_values, employee_values
+from .loket_job import INLINE_LIMIT
 
 _logger = logging.getLogger(__name__)
 
@@ -85,9 +85,10 @@ class LoketIntegration(models.Model):
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _loket_fetch_employee_bundles(self, client):
+    def _loket_fetch_employee_bundles(self, client, employees=None):
         """Employees with their employments, organizational entity and working hours:
-        four paged lists for the whole employer, no request per employee."""
+        four paged lists for the whole employer, no request per employee (``employees``:
+        the employees list when the caller has read it already)."""
         employer = self.loket_employer_id
         entities = {
             r["employmentId"]: r["organizationalEntity"] for r in client.actual_organizational_entities(employer)
@@ -105,7 +106,7 @@ class LoketIntegration(models.Model):
                 "hours": hours.get(employment["id"]),
             }
         bundles = {}
-        for employee in client.employees(employer):
+        for employee in client.employees(employer) if employees is None else employees:
             if employee["id"] in elsewhere and employee["id"] not in employments:
                 continue  # employed only in another administration: that integration's employee
             bundles[employee["id"]] = {  # Loket listing one employee twice keeps one
@@ -115,15 +116,20 @@ class LoketIntegration(models.Model):
         return list(bundles.values())
 
     def action_fetch_employees(self):
+        """Fetch the Loket employees: in this request when Loket lists them on one page of
+        at most INLINE_LIMIT (that page is reused), else in the background (loket.job)."""
         self._require_administration()
-        bundles = self._loket_call(self._loket_fetch_employee_bundles)
-        self._loket_store_employees(bundles)
-        return self.action_open_loket_employees()
+        employees, pages, size = self._loket_call(lambda client: client.employees_first_page(self.loket_employer_id))
+        if pages <= 1 and len(employees) <= INLINE_LIMIT:
+            self._loket_start_job("fetch_employees", payload={"employees": employees}, inline=True)
+            return self.action_open_loket_employees()
+        self._loket_start_job("fetch_employees", total=size, inline=False)
+        return True
 
     def action_sync_employees(self):
-        """'Synchronise now': a full re-sync on demand."""
+        """'Synchronise now': a full re-sync on demand (in the background for big employers)."""
         self._require_administration()
-        self._loket_call(lambda client: self._loket_sync_employees(full=True, client=client))
+        self._loket_start_job("sync_employees", payload={"full": True}, total=len(self.loket_employee_ids))
 
     def action_open_loket_employees(self):
         self.ensure_one()
@@ -212,19 +218,22 @@ class LoketIntegration(models.Model):
     # -- applying decisions ----------------------------------------------------------------
 
     def _loket_apply_decisions(self, rows):
+        """Add (in bulk, see _loket_add_employees) and map ``rows``; returns ``(added, mapped)``."""
+        self._loket_check_decisions(rows)
         to_add = rows.filtered(lambda r: r.decision == "add" and not r.employee_id)
-        lookups = {}
-        if to_add:  # one batched create for the employees; their contracts follow one by one
-            employees = self.env["hr.employee"].create([self._loket_employee_vals(r, created=True) for r in to_add])
-            for row, employee in zip(to_add, employees, strict=True):
-                row.write({"employee_id": employee.id, "pending_sync": False})
-                self._loket_sync_contracts(employee, row.data, lookups, created=True)
-        for row in rows - to_add:
-            if row.decision == "map":
-                if not row.employee_id:
-                    raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=row.name))
-                row.employee_id.write(self._loket_binding_vals(row))
-                row.pending_sync = True  # the nightly sync brings the fields Loket owns
+        if to_add:
+            self._loket_add_employees(to_add)
+        to_map = (rows - to_add).filtered(lambda r: r.decision == "map")
+        for row in to_map:
+            row.employee_id.write(self._loket_binding_vals(row))
+            row.pending_sync = True  # the nightly sync brings the fields Loket owns
+        return len(to_add), len(to_map)
+
+    def _loket_check_decisions(self, rows):
+        """Refuse, before anything is applied, rows mapped to nobody."""
+        for row in rows:
+            if row.decision == "map" and not row.employee_id:
+                raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=row.name))
 
     def _loket_binding_vals(self, row):
         return {
@@ -233,12 +242,14 @@ class LoketIntegration(models.Model):
             "loket_employee_number": row.employee_number,
         }
 
-    def _loket_employee_vals(self, row, created=False):
+    def _loket_employee_vals(self, row, created=False, countries=None):
+        """``countries``: country ids by code, filled as they are looked up (one search per code and pass)."""
         values = employee_values(row.data["employee"])
         country_code = values.pop("private_country_code")
-        values["private_country_id"] = (
-            self.env["res.country"].search([("code", "=", country_code)], limit=1).id if country_code else False
-        )
+        countries = {} if countries is None else countries
+        if country_code and country_code not in countries:
+            countries[country_code] = self.env["res.country"].search([("code", "=", country_code)], limit=1).id
+        values["private_country_id"] = countries.get(country_code, False) if country_code else False
         if created:
             values.update(self._loket_binding_vals(row), company_id=self.company_id.id)
         elif row.decision == "map":  # mapped to an existing employee: only what Loket owns
@@ -256,50 +267,63 @@ class LoketIntegration(models.Model):
         may_move_department = created or not mapped or self._loket_may_overwrite("hr.contract", "department_id")
         for item in bundle["employments"]:
             values = contract_values(item["employment"], item["entity"], item["hours"])
-            department = self._loket_find_or_create("hr.department", values["department_name"], lookups)
-            vals = {
-                "loket_payroll_number": values["loket_payroll_number"],
-                "loket_shift_number": values["shift_number"],
-                "date_start": values["date_start"],
-                "date_end": values["date_end"],
-                "job_id": self._loket_find_or_create("hr.job", values["job_name"], lookups).id,
-            }
-            if may_move_department and department:
-                vals["department_id"] = department.id
+            vals, department = self._loket_contract_vals(values, lookups, may_move_department)
             contract = existing.get(values["loket_employment_id"])
             if contract:
                 updates = {k: v for k, v in vals.items() if LoketIntegration._loket_differs(contract[k], v)}
                 if updates:
                     contract.write(updates)
             else:
-                ended = values["date_end"] and fields.Date.to_date(values["date_end"]) < today
-                state = "close" if ended else "open"
+                state = self._loket_new_contract_state(values, today)
                 if self._loket_overlapping_contract(employee, values["date_start"], values["date_end"]):
-                    # Odoo runs one contract per employee at a time; Loket allows concurrent
-                    # employments. The extra one is kept (payroll number and all) as Draft.
-                    state = "draft"
-                    employee.message_post(
-                        body=self.env._(
-                            "Loket: employment with payroll number %(number)s runs alongside another; "
-                            "its contract stays Draft (Odoo allows one running contract at a time).",
-                            number=values["loket_payroll_number"],
-                        )
-                    )
-                contract = Contract.create(
-                    dict(
-                        vals,
-                        loket_employment_id=values["loket_employment_id"],
-                        name=f"{employee.name} – {values['loket_payroll_number']}",
-                        employee_id=employee.id,
-                        company_id=self.company_id.id,
-                        department_id=department.id or employee.department_id.id,
-                        wage=0.0,
-                        state=state,
-                    )
-                )
+                    state = self._loket_concurrent_contract(employee, values)
+                contract = Contract.create(self._loket_new_contract_vals(employee, values, vals, department, state))
                 existing[values["loket_employment_id"]] = contract
             if contract.date_end and contract.date_end < today and contract.state == "open":
                 contract.state = "close"
+
+    def _loket_contract_vals(self, values, lookups, may_move_department=True):
+        """The contract values Loket keeps up to date, and the employment's department."""
+        department = self._loket_find_or_create("hr.department", values["department_name"], lookups)
+        vals = {
+            "loket_payroll_number": values["loket_payroll_number"],
+            "loket_shift_number": values["shift_number"],
+            "date_start": values["date_start"],
+            "date_end": values["date_end"],
+            "job_id": self._loket_find_or_create("hr.job", values["job_name"], lookups).id,
+        }
+        if may_move_department and department:
+            vals["department_id"] = department.id
+        return vals, department
+
+    def _loket_new_contract_vals(self, employee, values, vals, department, state):
+        return dict(
+            vals,
+            loket_employment_id=values["loket_employment_id"],
+            name=f"{employee.name} – {values['loket_payroll_number']}",
+            employee_id=employee.id,
+            company_id=self.company_id.id,
+            department_id=department.id or employee.department_id.id,
+            wage=0.0,
+            state=state,
+        )
+
+    @staticmethod
+    def _loket_new_contract_state(values, today):
+        ended = values["date_end"] and fields.Date.to_date(values["date_end"]) < today
+        return "close" if ended else "open"
+
+    def _loket_concurrent_contract(self, employee, values):
+        """Odoo runs one contract per employee at a time; Loket allows concurrent
+        employments. The extra one is kept (payroll number and all) as Draft."""
+        employee.message_post(
+            body=self.env._(
+                "Loket: employment with payroll number %(number)s runs alongside another; "
+                "its contract stays Draft (Odoo allows one running contract at a time).",
+                number=values["loket_payroll_number"],
+            )
+        )
+        return "draft"
 
     def _loket_overlapping_contract(self, employee, date_start, date_end):
         domain = [
@@ -347,38 +371,75 @@ class LoketIntegration(models.Model):
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK_NAMESPACE, self.id))
 
     def _loket_sync_employees_locked(self, full, client):
-        started = time.monotonic()
+        state = self._loket_sync_start(full, client)
+        self._loket_commit()
+        if state is None:
+            return 0
+        while self._loket_sync_batch(state):
+            self._loket_commit()
+        self._loket_sync_end(state)
+        self._loket_commit()
+        _logger.info("Loket sync of %s: %s", self.name, self.last_sync_summary)
+        return state["changed"]
+
+    # The run in steps, for the loop above and for a background run (loket.job), which
+    # keeps ``state`` (JSON) with each batch: start, batches until one finds nothing to do, end.
+
+    def _loket_sync_start(self, full, client):
+        """Read what changed and refresh the mapping rows; the version numbers are stored with
+        the rows (bound rows that changed stay ``pending_sync`` until updated). Returns the
+        run's state, or None when Loket changed nothing (then the run is over)."""
         now = fields.Datetime.now()
         full = full or not self.last_full_sync or self.last_full_sync < now - FULL_SYNC_EVERY
         versions = client.employment_version_numbers(self.loket_employer_id)
-        Rows = self.env["loket.employee"]
-        pending_domain = [("integration_id", "=", self.id), ("pending_sync", "=", True), ("employee_id", "!=", False)]
-        if not full and versions == (self.employee_version_numbers or {}) and not Rows.search_count(pending_domain):
+        if (
+            not full
+            and versions == (self.employee_version_numbers or {})
+            and not self.env["loket.employee"].search_count(self._loket_pending_domain())
+        ):
             self.write({"last_sync": now, "last_sync_summary": self.env._("No change in Loket")})
-            self._loket_commit()
-            return 0
+            return None
         bundles = self._loket_fetch_employee_bundles(client)
         new_rows = self._loket_store_employees(bundles)
-        self._loket_commit()
-        todo = Rows.search(pending_domain)
-        changed = 0
-        failed = self.env["loket.employee"]
-        lookups = {}  # department and job ids by name, for this pass
-        for start in range(0, len(todo), BATCH_SIZE):
-            for row in todo[start : start + BATCH_SIZE]:
-                try:
-                    with self.env.cr.savepoint():
-                        changed += self._loket_update_employee(row, lookups)
-                except UserError as exc:  # ValidationError too: record it on the row, go on with the others
-                    lookups.clear()  # what the rolled-back savepoint created is gone
-                    row.sync_error = str(exc)
-                    failed |= row
-                    continue
-                row.write({"pending_sync": False, "sync_error": False})
-            self._loket_commit()
-            _logger.info(
-                "Loket sync of %s: %s/%s employees updated", self.name, min(start + BATCH_SIZE, len(todo)), len(todo)
-            )
+        self.employee_version_numbers = versions
+        return {
+            "full": full,
+            "started": time.time(),
+            "employees": len(bundles),
+            "new_row_ids": new_rows.ids,
+            "failed_ids": [],
+            "changed": 0,
+        }
+
+    def _loket_pending_domain(self):
+        return [("integration_id", "=", self.id), ("pending_sync", "=", True), ("employee_id", "!=", False)]
+
+    def _loket_sync_batch(self, state, lookups=None):
+        """Update the next BATCH_SIZE bound employees whose Loket data changed; ``state`` is
+        updated. Returns how many it handled (0: none is left)."""
+        rows = self.env["loket.employee"].search(
+            [*self._loket_pending_domain(), ("id", "not in", state["failed_ids"])], order="id", limit=BATCH_SIZE
+        )
+        lookups = {} if lookups is None else lookups  # department and job ids by name
+        for row in rows:
+            try:
+                with self.env.cr.savepoint():
+                    state["changed"] += self._loket_update_employee(row, lookups)
+            except UserError as exc:  # ValidationError too: record it on the row, go on with the others
+                lookups.clear()  # what the rolled-back savepoint created is gone
+                row.sync_error = str(exc)
+                state["failed_ids"].append(row.id)
+                continue
+            row.write({"pending_sync": False, "sync_error": False})
+        if rows:
+            _logger.info("Loket sync of %s: %s employees updated", self.name, len(rows))
+        return len(rows)
+
+    def _loket_sync_end(self, state):
+        """Ask about new Loket employees, report failures, write the summary."""
+        Rows = self.env["loket.employee"]
+        new_rows = Rows.browse(state["new_row_ids"]).exists()
+        failed = Rows.browse(state["failed_ids"]).exists()
         if new_rows:
             self._loket_notify_new_employees(new_rows)
         if failed:
@@ -391,19 +452,18 @@ class LoketIntegration(models.Model):
             )
         summary = self.env._(
             "%(employees)s Loket employees, %(changed)s updated, %(failed)s failed, %(new)s new, in %(seconds)s s",
-            employees=len(bundles),
-            changed=changed,
+            employees=state["employees"],
+            changed=state["changed"],
             failed=len(failed),
             new=len(new_rows),
-            seconds=round(time.monotonic() - started, 1),
+            seconds=round(time.time() - state["started"], 1),
         )
-        values = {"last_sync": now, "last_sync_summary": summary, "employee_version_numbers": versions}
-        if full:
+        now = fields.Datetime.now()
+        values = {"last_sync": now, "last_sync_summary": summary}
+        if state["full"]:
             values["last_full_sync"] = now
         self.write(values)
-        self._loket_commit()
-        _logger.info("Loket sync of %s: %s", self.name, summary)
-        return changed
+        return summary
 
     def _loket_update_employee(self, row, lookups):
         employee = row.employee_id
@@ -463,15 +523,6 @@ class LoketIntegration(models.Model):
 
     @api.model
     def _cron_sync_employees(self):
+        """The nightly sync: one background run per connected integration (loket.job)."""
         for integration in self.search([("state", "=", "connected"), ("loket_employer_id", "!=", False)]):
-            try:
-                integration._loket_sync_employees()
-            except (LoketError, UserError) as exc:
-                if not modules.module.current_test:
-                    self.env.cr.rollback()
-                if isinstance(exc, LoketInvalidGrantError):
-                    integration._loket_mark_disconnected(str(exc))
-                text = integration._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
-                integration.message_post(body=text)
-                _logger.warning("Loket sync of %s failed: %s", integration.name, exc)
-                integration._loket_commit()
+            integration._loket_start_job("sync_employees", payload={"full": False}, inline=False)

@@ -22,6 +22,12 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_loket_redirect_uri",
         help="Give this address to Loket when registering Odoo: Loket sends the user back here after logging in.",
     )
+    loket_job_keep_days = fields.Integer(
+        "Keep runs for (days)",
+        config_parameter="loket_integration.job_keep_days",
+        default=30,
+        help="Finished background runs (fetching, applying decisions, synchronising) older than this are removed.",
+    )
     loket_integration_count = fields.Integer(compute="_compute_loket_integration_count")
     loket_integration_count_text = fields.Char(compute="_compute_loket_integration_count")
 

@@ -1,0 +1,69 @@
+from odoo import fields, models
+
+from ..loket.employee_mapper import contract_values
+
+# What Odoo's own import (base_import → load) and bulk creations pass: no creation message,
+# no follower subscription, no field tracking on the records created.
+BULK_CREATE_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "import_file": True,
+}
+
+
+class LoketIntegration(models.Model):
+    # Adding many Loket employees at once, in a file of its own.
+    _inherit = "loket.integration"  # pylint: disable=consider-merging-classes-inherited
+
+    def _loket_add_employees(self, rows):
+        """Create the Odoo employees of ``rows`` (decision Add, not applied yet) and their
+        contracts: one ``create`` for the employees, one for the contracts, with the
+        import's context flags; departments, jobs and countries looked up once per call."""
+        lookups, countries = {}, {}
+        items = [
+            (row, contract_values(item["employment"], item["entity"], item["hours"]))
+            for row in rows
+            for item in row.data["employments"]
+        ]
+        self._loket_preload_lookups("hr.department", {v["department_name"] for _row, v in items}, lookups)
+        self._loket_preload_lookups("hr.job", {v["job_name"] for _row, v in items}, lookups)
+        employees = (
+            self.env["hr.employee"]
+            .with_context(**BULK_CREATE_CONTEXT)
+            .create([self._loket_employee_vals(row, created=True, countries=countries) for row in rows])
+        )
+        by_row = dict(zip(rows.ids, employees, strict=True))
+        for row, employee in zip(rows, employees, strict=True):
+            row.write({"employee_id": employee.id, "pending_sync": False})
+        today = fields.Date.today()
+        running = {}  # employee id → [(start, end)] of its open or closed contracts created here
+        contract_vals = []
+        for row, values in items:
+            employee = by_row[row.id]
+            vals, department = self._loket_contract_vals(values, lookups)
+            state = self._loket_new_contract_state(values, today)
+            start, end = values["date_start"], values["date_end"] or "9999-12-31"
+            spans = running.setdefault(employee.id, [])
+            if any(s <= end and start <= e for s, e in spans):  # ISO dates compare as text
+                state = self._loket_concurrent_contract(employee, values)
+            else:
+                spans.append((start, end))
+            contract_vals.append(self._loket_new_contract_vals(employee, values, vals, department, state))
+        self.env["hr.contract"].with_context(**BULK_CREATE_CONTEXT).create(contract_vals)
+        return employees
+
+    def _loket_preload_lookups(self, model, names, lookups):
+        """Fill ``lookups`` (see _loket_find_or_create) for all ``names`` with one search;
+        the missing ones are created together."""
+        names = {n for n in names if n and (model, n) not in lookups}
+        if not names:
+            return
+        Model = self.env[model]
+        found = Model.search([("name", "in", list(names)), ("company_id", "in", [self.company_id.id, False])])
+        for record in found:  # in the model's order: the first one wins, as with search(limit=1)
+            lookups.setdefault((model, record.name), record.id)
+        missing = sorted(n for n in names if (model, n) not in lookups)
+        for record in Model.create([{"name": n, "company_id": self.company_id.id} for n in missing]):
+            lookups[(model, record.name)] = record.id

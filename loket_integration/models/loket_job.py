@@ -1,0 +1,282 @@
+"""Background runs ("jobs") of the integration: long work in batches on Odoo's own cron.
+
+A job is one run of one *kind* of work for one integration. Its kind names a batch
+method on this model, ``_loket_job_batch_<kind>(self)``, that does ONE batch of the
+work, records it on the job (``done_count``, counters, ``payload``) and returns
+``True`` once nothing remains. The machinery below calls it:
+
+* inline, in the request that asked, when the caller says the run is small;
+* otherwise from the dedicated cron ``ir_cron_loket_jobs``: one batch per call,
+  committed with the batch's results (Odoo's cron commits after each call), with
+  ``ir.cron._notify_progress`` so that Odoo calls again until nothing remains.
+
+Whatever a batch needs to go on (ids still to do, a phase) lives in ``payload`` and
+is written in the same transaction as the batch's results: a worker killed between
+batches leaves the job ``running`` with its last committed payload, and the next
+trigger goes on from there. See /work/notes/jobs-api.md (or the docstrings below).
+"""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import formatLang
+
+from ..loket import LoketError
+
+_logger = logging.getLogger(__name__)
+
+INLINE_LIMIT = 200  # rows a request handles itself; bigger runs go to the background
+MAX_ATTEMPTS = 3  # a batch that killed its worker this often fails the job
+DEFAULT_KEEP_DAYS = 30
+KEEP_DAYS_PARAM = "loket_integration.job_keep_days"
+COUNTERS = ("fetched_count", "added_count", "updated_count", "failed_count", "new_count", "request_count")
+
+
+class LoketJob(models.Model):
+    _name = "loket.job"
+    _description = "Loket run"
+    _order = "id desc"
+    _check_company_auto = True
+    _rec_name = "kind"
+
+    kind = fields.Selection(
+        [
+            ("fetch_employees", "Fetching employees"),
+            ("apply_decisions", "Applying employee decisions"),
+            ("sync_employees", "Synchronising employees"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    integration_id = fields.Many2one(
+        "loket.integration", required=True, readonly=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="integration_id.company_id", store=True, index=True)
+    res_id = fields.Integer(
+        "Record", readonly=True, help="The record the run works on, when not the integration itself (e.g. an export)"
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Requested by", readonly=True, default=lambda self: self.env.user, ondelete="set null"
+    )
+    state = fields.Selection(
+        [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="queued",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    background = fields.Boolean(readonly=True, help="Run by the scheduled action rather than in the request")
+    date_start = fields.Datetime("Started", readonly=True)
+    date_end = fields.Datetime("Finished", readonly=True)
+    done_count = fields.Integer("Done", readonly=True)
+    total_count = fields.Integer("Total", readonly=True)
+    fetched_count = fields.Integer("Fetched", readonly=True)
+    added_count = fields.Integer("Added", readonly=True)
+    updated_count = fields.Integer("Updated", readonly=True)
+    failed_count = fields.Integer("Failed", readonly=True)
+    new_count = fields.Integer("New", readonly=True)
+    request_count = fields.Integer("Loket requests", readonly=True)
+    error = fields.Text(readonly=True)
+    payload = fields.Json(readonly=True, copy=False, help="What the run still has to do (written with each batch)")
+    attempts = fields.Integer(readonly=True, help="Batches started and not finished (a worker died)")
+    progress_text = fields.Char("Progress", compute="_compute_progress_text")
+
+    @api.depends("kind", "state", "done_count", "total_count")
+    def _compute_progress_text(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for job in self:
+            label = labels.get(job.kind, job.kind or "")
+            if job.total_count:
+                job.progress_text = self.env._(
+                    "%(label)s: %(done)s / %(total)s",
+                    label=label,
+                    done=formatLang(self.env, job.done_count, digits=0),
+                    total=formatLang(self.env, job.total_count, digits=0),
+                )
+            elif job.state == "queued":
+                job.progress_text = self.env._("%(label)s: waiting to start", label=label)
+            else:
+                job.progress_text = self.env._("%(label)s: started", label=label)
+
+    # -- starting a run ---------------------------------------------------------------
+
+    @api.model
+    def _loket_enqueue(self, integration, kind, payload=None, total=0, inline=None, res_id=0):
+        """Start a run of ``kind`` for ``integration`` (or join the one already queued or
+        running for the same kind, integration and ``res_id``: that job is returned and
+        ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined).
+
+        ``inline``: run to the end in this request; default: when ``total`` ≤ INLINE_LIMIT.
+        Otherwise the job is queued and the jobs cron triggered. Returns the job."""
+        integration.ensure_one()
+        running = self.search(
+            [
+                ("integration_id", "=", integration.id),
+                ("kind", "=", kind),
+                ("res_id", "=", res_id or 0),
+                ("state", "in", ("queued", "running")),
+            ],
+            limit=1,
+        )
+        if running:
+            join = getattr(running, f"_loket_job_join_{kind}", None)
+            if join:
+                join(payload)
+            return running
+        if inline is None:
+            inline = total <= INLINE_LIMIT
+        job = self.create(
+            {
+                "kind": kind,
+                "integration_id": integration.id,
+                "res_id": res_id or 0,
+                "payload": payload or {},
+                "total_count": total,
+                "background": not inline,
+            }
+        )
+        if inline:
+            job._loket_run_inline()
+        else:
+            self.env.ref("loket_integration.ir_cron_loket_jobs").sudo()._trigger()
+        return job
+
+    def _loket_run_inline(self):
+        """All batches in this transaction; errors reach the caller (and roll back the run)."""
+        self.ensure_one()
+        self.write({"state": "running", "date_start": fields.Datetime.now()})
+        while not self._loket_batch_method()():
+            pass
+        self._loket_finish()
+
+    def _loket_batch_method(self):
+        method = getattr(self, f"_loket_job_batch_{self.kind}", None)
+        if method is None:
+            raise NotImplementedError(f"loket.job kind {self.kind!r} has no _loket_job_batch_{self.kind}")
+        return method
+
+    def _loket_add(self, **counts):
+        """Add to the job's counters: ``job._loket_add(done_count=200, added_count=198)``."""
+        self.ensure_one()
+        self.write({name: self[name] + value for name, value in counts.items() if value})
+
+    # -- the background ---------------------------------------------------------------
+
+    @api.model
+    def _cron_process_jobs(self):
+        """The jobs cron: one batch of the oldest unfinished job per call; Odoo calls
+        again while ``_notify_progress`` reports work remaining."""
+        job = self.search([("state", "in", ("queued", "running"))], order="id", limit=1)
+        done = job._loket_run_batch() if job else 0
+        unfinished = self.search([("state", "in", ("queued", "running"))])
+        remaining = sum(max(j.total_count - j.done_count, 1) for j in unfinished)
+        # done must be positive while work remains, or Odoo takes the cron for one without progress API
+        self.env["ir.cron"]._notify_progress(done=max(done, 1) if job else 0, remaining=remaining)
+        return job
+
+    def _loket_run_batch(self):
+        """One batch of this job, as the user who asked, in the integration's company.
+        A UserError or Loket error fails the job (its batch rolled back); other errors
+        propagate (the cron rolls back; the next trigger retries the batch, at most
+        MAX_ATTEMPTS times). Returns how many items the batch did."""
+        self.ensure_one()
+        if self.attempts >= MAX_ATTEMPTS:
+            self._loket_finish(
+                error=self.env._("Stopped: a batch was interrupted %(count)s times in a row.", count=self.attempts)
+            )
+            return 1
+        self.write(
+            {"state": "running", "date_start": self.date_start or fields.Datetime.now(), "attempts": self.attempts + 1}
+        )
+        self.integration_id._loket_commit()  # the attempt counts even if this worker dies in the batch
+        before = self.done_count
+        job = self._loket_as_requester()
+        try:
+            with self.env.cr.savepoint():
+                finished = job._loket_batch_method()()
+        except (UserError, LoketError) as exc:
+            self.env.invalidate_all()  # the savepoint undid the batch's writes
+            text = self.integration_id._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
+            _logger.info("Loket run %s (%s) failed: %s", self.id, self.kind, text)
+            self._loket_finish(error=text)
+            return max(self.total_count - before, 1)
+        self.attempts = 0
+        if finished:
+            self._loket_finish()
+        return self.done_count - before
+
+    def _loket_as_requester(self):
+        user = self.user_id if self.user_id and self.user_id.active else self.env.ref("base.user_root")
+        company = self.company_id
+        companies = [company.id] + [c.id for c in user.company_ids if c != company]
+        return self.with_user(user).with_context(allowed_company_ids=companies)
+
+    def _loket_release_cache(self):
+        """Write what a batch did and empty the ORM's cache: memory stays that of one batch."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    # -- the end ----------------------------------------------------------------------
+
+    def _loket_finish(self, error=False):
+        """Close the run: state, end time, a summary in the integration's chatter and,
+        for background runs, a notification to the user who asked."""
+        self.ensure_one()
+        self.write(
+            {
+                "state": "failed" if error else "done",
+                "date_end": fields.Datetime.now(),
+                "error": error or False,
+                "payload": {} if not error else self.payload,
+                "attempts": 0,
+            }
+        )
+        summary = self._loket_summary()
+        notify = self.background and self.user_id and not self.user_id._is_superuser() and self.user_id.active
+        self.integration_id.sudo().message_post(
+            body=summary, partner_ids=self.user_id.partner_id.ids if notify else [], subtype_xmlid="mail.mt_note"
+        )
+        if notify:
+            self.user_id._bus_send(
+                "simple_notification",
+                {
+                    "type": "danger" if error else "success",
+                    "title": self.integration_id.display_name,
+                    "message": summary,
+                    "sticky": bool(error),
+                },
+            )
+
+    def _loket_summary(self):
+        """The chatter line of a finished run: ``_loket_job_summary_<kind>()`` when the kind
+        defines one (and it returns a text), else its label, the counters that are not zero and the error."""
+        custom = getattr(self, f"_loket_job_summary_{self.kind}", None)
+        text = custom and custom()
+        if text:
+            return text
+        label = dict(self._fields["kind"]._description_selection(self.env)).get(self.kind)
+        parts = [
+            f"{self._fields[name].get_description(self.env)['string']}: {formatLang(self.env, self[name], digits=0)}"
+            for name in ("done_count", *COUNTERS)
+            if self[name]
+        ]
+        if self.state == "failed":
+            counts = ", ".join(parts) or "-"
+            return self.env._("%(label)s failed (%(counts)s): %(error)s", label=label, counts=counts, error=self.error)
+        return self.env._("%(label)s finished: %(counts)s", label=label, counts=", ".join(parts) or "-")
+
+    # -- history ----------------------------------------------------------------------
+
+    @api.autovacuum
+    def _gc_loket_jobs(self):
+        """Finished runs older than the configured number of days go."""
+        params = self.env["ir.config_parameter"].sudo()
+        try:
+            days = int(params.get_param(KEEP_DAYS_PARAM, DEFAULT_KEEP_DAYS))
+        except ValueError:
+            days = DEFAULT_KEEP_DAYS
+        if days <= 0:
+            return
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=days)
+        self.sudo().search([("state", "in", ("done", "failed")), ("date_end", "<", limit)]).unlink()
