@@ -1,4 +1,5 @@
 from . import (
+    test_administrations,
     test_connect,
     test_employees,
     test_export,
