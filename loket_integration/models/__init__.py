@@ -27,3 +27,4 @@ from . import loket_export
 from . import loket_export_schedule
 from . import loket_export_row
 from . import loket_export_send
+from . import loket_export_jobs

@@ -4,6 +4,7 @@ from . import (
     test_employees,
     test_export,
     test_export_history,
+    test_export_jobs,
     test_i18n,
     test_install,
     test_screens,

@@ -12,7 +12,7 @@ from .common import LoketCase, LoketHttpCase
 ADMINISTRATIONS = "/providers/employers/{employerId}/payrolladministrations"
 
 
-class AdministrationsMixin:
+class JobsMixin:
     def _cron_once(self):
         """One call of the jobs cron, on a cursor of its own as Odoo's cron worker makes it."""
         self.env.flush_all()
@@ -30,6 +30,8 @@ class AdministrationsMixin:
             calls += 1
         return calls
 
+
+class AdministrationsMixin(JobsMixin):
     def _options(self):
         return self.env["loket.administration.option"].search([("integration_id", "=", self.integration.id)])
 
