@@ -1,35 +1,125 @@
 #!/usr/bin/env python3
 """Employee synchronisation through the fake Loket: HTTP requests, SQL queries, wall time.
 
-    python3 bench/bench_employee_sync.py [--employees 2000]
+    python3 bench/bench_employee_sync.py [--employees 2000] [--trace-memory]
 
-Targets (issue 4): requests grow with pages, not employees; a re-sync of unchanged
-employees issues a number of SQL queries that does not grow with N. Needs Odoo 18
-and PostgreSQL (PGHOST/PGUSER/PGPASSWORD, as `make test`).
+Prints:
+- the ORM floor: one batched ``create`` of the same employees and one of their contracts,
+  with the same values and context flags as "Add all" (then rolled back);
+- "Add all" as the addon does it: the button's own request (rows → Add, the run queued),
+  then the background run (loket.job on the jobs cron, a commit per batch), and the
+  ratio of the run to the floor (goal ≤ 1.25× at 2,000 employees; button < 2 s);
+- with ``--trace-memory``: the peak Python memory (tracemalloc) of the background fetch
+  and of the background "Add all" (goal: at 10,000 no higher than at 2,000). Tracing
+  slows Python down: compare times of runs without it;
+- re-syncs (issue 4): requests grow with pages, not employees; a re-sync of unchanged
+  employees issues a number of SQL queries that does not grow with N.
+Needs Odoo 18 and PostgreSQL (PGHOST/PGUSER/PGPASSWORD, as `make test`).
 """
 
 import argparse
 import os
 import sys
+import time
+import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Measure, connect, fake_loket, odoo_env, throwaway_database
+from common import Measure, connect, fake_loket, odoo_env, run_jobs, throwaway_database
+
+
+class Peak:
+    """Peak Python memory (tracemalloc) of a block, when tracing."""
+
+    def __init__(self, enabled, label):
+        self.enabled, self.label = enabled, label
+
+    def __enter__(self):
+        if self.enabled:
+            tracemalloc.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"{self.label:<40} peak_python_memory={peak / 2**20:8.1f} MiB", flush=True)
+
+
+def orm_floor(env, integration, rows):
+    """One create of the employees, one of their contracts: the values "Add all" writes,
+    with its context flags, prepared beforehand (not timed). Rolled back afterwards."""
+    from odoo import fields
+
+    from odoo.addons.loket_integration.loket.employee_mapper import contract_values
+    from odoo.addons.loket_integration.models.loket_employee_bulk import BULK_CREATE_CONTEXT
+
+    lookups, countries = {}, {}
+    items = [
+        (index, contract_values(item["employment"], item["entity"], item["hours"]))
+        for index, row in enumerate(rows)
+        for item in row.data["employments"]
+    ]
+    integration._loket_preload_lookups("hr.department", {v["department_name"] for _i, v in items}, lookups)
+    integration._loket_preload_lookups("hr.job", {v["job_name"] for _i, v in items}, lookups)
+    employee_vals = [integration._loket_employee_vals(row, created=True, countries=countries) for row in rows]
+    today = fields.Date.today()
+    contract_vals = []
+    for index, values in items:
+        vals, department = integration._loket_contract_vals(values, lookups)
+        state = integration._loket_new_contract_state(values, today)
+        contract_vals.append((index, values, vals, department, state))
+    env.flush_all()
+    started = time.perf_counter()
+    employees = env["hr.employee"].with_context(**BULK_CREATE_CONTEXT).create(employee_vals)
+    env["hr.contract"].with_context(**BULK_CREATE_CONTEXT).create(
+        [
+            integration._loket_new_contract_vals(employees[index], values, vals, department, state)
+            for index, values, vals, department, state in contract_vals
+        ]
+    )
+    env.flush_all()
+    seconds = time.perf_counter() - started
+    env.cr.rollback()
+    env.invalidate_all()
+    print(f"{'ORM floor (1 create + 1 create)':<40} employees={len(employees):>6}  wall={seconds:8.2f} s", flush=True)
+    return seconds
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=2000)
-    n = parser.parse_args().employees
+    parser.add_argument("--trace-memory", action="store_true", help="peak Python memory of the background runs")
+    parser.add_argument(
+        "--floor",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure the ORM floor (default: up to 2,000 employees; one create of all grows faster than linearly)",
+    )
+    args = parser.parse_args()
+    n = args.employees
     with throwaway_database("loket_bench_sync") as db, odoo_env(db) as env, fake_loket(n) as fake:
         integration = connect(env, fake)
         print(f"# {n} Loket employees, {len(fake.data['employments'])} employments, page size 250")
-        with Measure(env, fake, "initial fetch + Add all"):
+        with Measure(env, fake, "fetch: the button's request"):
             integration.action_fetch_employees()
-            rows = integration.loket_employee_ids
-            rows.write({"decision": "add"})
-            rows.action_apply()
             env.cr.commit()
+        with Peak(args.trace_memory, "fetch: background"), Measure(env, fake, "fetch: background"):
+            run_jobs(env)
+        rows = integration.loket_employee_ids
+        floor = orm_floor(env, integration, rows) if (args.floor if args.floor is not None else n <= 2000) else None
+        rows = integration.loket_employee_ids
+        with Measure(env, fake, "Add all: the button's request") as button:
+            rows.action_add()
+            env.cr.commit()
+        with Peak(args.trace_memory, "Add all: background"), Measure(env, fake, "Add all: background") as run:
+            calls = run_jobs(env)
+        job = env["loket.job"].search([("kind", "=", "apply_decisions")], limit=1)
+        print(f"# Add all: run {job.state}, {job.added_count} added in {calls} cron calls; "
+              f"button {button.seconds:.2f} s", flush=True)  # fmt: skip
+        if floor:
+            print(f"# Add all / ORM floor: {run.seconds / floor:.2f}× (with the button's request "
+                  f"{(run.seconds + button.seconds) / floor:.2f}×)", flush=True)  # fmt: skip
         with Measure(env, fake, "full re-sync, nothing changed"):
             integration._loket_sync_employees(full=True)
         with Measure(env, fake, "incremental re-sync, nothing changed"):

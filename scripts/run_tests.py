@@ -30,6 +30,9 @@ ADDON = "loket_integration"
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
 STATS = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests")
 SKIPPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ INFO \S+ \S+: skipped (?P<test>\S+) : ", re.M)
+# Optional Community modules the addon works with, installed beside it so their tests run:
+# time off and public holidays as timesheet lines with the leave types' work entry types.
+OPTIONAL_MODULES = ("project_timesheet_holidays", "hr_work_entry_holidays")
 # The names Odoo looks for (odoo.tests.common._find_executable, Linux).
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 
@@ -131,7 +134,7 @@ def run_odoo_tests():
         "--database", db,
         *pg_args(),
         "--addons-path", addons_path(),
-        "--init", ADDON,
+        "--init", ",".join((ADDON, *OPTIONAL_MODULES)),
         "--test-enable",
         "--test-tags", os.environ.get("LOKET_TEST_TAGS") or f"/{ADDON}",
         "--stop-after-init",

@@ -5,7 +5,8 @@ semicolon separated, CRLF, header ``aanslnr;persnr;ploeg;verdelingseenheid;<comp
 with the component columns in ascending number; one row per employment
 (``persnr``, the employment's payroll number) and distribution unit; values
 summed per row × component and rounded once to 2 decimals, decimal comma, no
-thousands separator, empty when there is no value.
+thousands separator, empty when there is no value. Corrections (negative entries)
+are netted per cell; a negative total keeps its minus (``-3,25``).
 """
 
 import re
@@ -15,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FIXED_COLUMNS = ("aanslnr", "persnr", "ploeg", "verdelingseenheid")
 CENT = Decimal("0.01")
+COMPONENT_NUMBER = re.compile(r"[0-9]{1,3}")  # Loket's payroll component numbers: at most 3 digits
 
 
 class PayrollCsvError(ValueError):
@@ -45,9 +47,16 @@ class PayrollCsv:
         return self.text.encode("utf-8")
 
 
+def round_value(value):
+    """``Decimal`` rounded half away from zero to cents; never a negative zero."""
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
 def format_value(value):
-    """``Decimal`` → Loket's number: 2 decimals, decimal comma, no thousands separator."""
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}".replace(".", ",")
+    """``Decimal`` → Loket's number: 2 decimals, decimal comma, no thousands separator; a
+    negative number (corrections larger than the period's hours) with a leading minus: ``-2,50``."""
+    return f"{round_value(value):f}".replace(".", ",")
 
 
 def _as_decimal(entry):
@@ -65,7 +74,7 @@ def _as_decimal(entry):
 
 
 def _check_component(number):
-    if not re.fullmatch(r"\d{1,3}", str(number)):
+    if not COMPONENT_NUMBER.fullmatch(str(number)):
         raise PayrollCsvError(f"Loket component number {number!r} must be a number of at most 3 digits")
     return int(number)
 
@@ -81,9 +90,20 @@ def sum_entries(entries):
         key = (int(entry.payroll_number), entry.shift, entry.distribution_unit or "")
         sums[key][_check_component(entry.component)] += _as_decimal(entry)
     return {
-        key: {c: v.quantize(CENT, rounding=ROUND_HALF_UP) for c, v in values.items()}
+        key: {c: round_value(v) for c, v in values.items()}
         for key, values in sorted(sums.items(), key=lambda item: (item[0][0], item[0][1] or 0, item[0][2]))
     }
+
+
+def negative_cells(entries):
+    """``[(payroll number, shift, distribution unit code, component, Decimal)]``: the cells whose
+    entries net to a negative total (corrections larger than the period's hours)."""
+    return [
+        (*key, component, value)
+        for key, values in sum_entries(entries).items()
+        for component, value in sorted(values.items())
+        if value < 0
+    ]
 
 
 def build_payroll_csv(client_number, entries):

@@ -1,7 +1,13 @@
-import re
-
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from ..loket.payroll_csv import COMPONENT_NUMBER
+
+
+def component_number(text):
+    """``text`` as a Loket payroll component number (int), or None when it is none."""
+    text = (text or "").strip()
+    return int(text) if COMPONENT_NUMBER.fullmatch(text) else None
 
 
 class LoketComponentMapping(models.AbstractModel):
@@ -38,11 +44,32 @@ class LoketComponentMapping(models.AbstractModel):
         return True
 
     def _loket_component(self):
-        if not self.component_number or not self.component_number.strip().isdigit():
+        number = component_number(self.component_number)
+        if number is None:
             return self.env["loket.payroll.component"]
         components = self.integration_id.payroll_component_ids
         newest = max(components.mapped("year"), default=0)
-        return components.filtered(lambda c: c.year == newest and c.number == int(self.component_number))[:1]
+        return components.filtered(lambda c: c.year == newest and c.number == number)[:1]
+
+    def _loket_number(self):
+        """The Loket payroll component number as an int, None when blank (not exported). A value
+        that is no number of at most 3 digits (stored before it was checked) stops the export
+        with an error naming the mapping: its hours are not dropped silently."""
+        self.ensure_one()
+        if not (self.component_number or "").strip():
+            return None
+        number = component_number(self.component_number)
+        if number is None:
+            raise UserError(self._loket_invalid_number_message())
+        return number
+
+    def _loket_invalid_number_message(self):
+        return self.env._(
+            "%(mapping)s: “%(number)s” is not a Loket payroll component number. "
+            "Loket numbers its payroll components with at most 3 digits (for example 1 or 28).",
+            mapping=self.sudo().display_name,
+            number=(self.component_number or "").strip(),
+        )
 
     @api.constrains("component_number", "integration_id")
     def _check_component_number(self):
@@ -50,13 +77,8 @@ class LoketComponentMapping(models.AbstractModel):
             number = (mapping.component_number or "").strip()
             if not number:
                 continue
-            if not re.fullmatch(r"\d{1,3}", number):
-                raise ValidationError(
-                    self.env._(
-                        "Loket component number %(number)r is not valid: use a number of at most 3 digits.",
-                        number=number,
-                    )
-                )
+            if component_number(number) is None:
+                raise ValidationError(mapping._loket_invalid_number_message())
             if not mapping.integration_id.payroll_component_ids:
                 raise ValidationError(
                     self.env._(

@@ -47,7 +47,10 @@ class LoketEmployee(models.Model):
         help="An Odoo employee with the same name and birth date, or the same work email.",
     )
     employee_id = fields.Many2one("hr.employee", string="Odoo employee", check_company=True)
-    data = fields.Json(help="Loket's employee, employments, organizational entities and working hours")
+    data = fields.Json(
+        prefetch=False,  # large: read when used, not with every list of rows
+        help="Loket's employee, employments, organizational entities and working hours",
+    )
     data_hash = fields.Char(help="Fingerprint of data: unchanged Loket data is not processed again")
     sync_error = fields.Char(
         "Sync error", readonly=True, help="Why the last synchronisation could not update this employee"
@@ -102,4 +105,7 @@ class LoketEmployee(models.Model):
         for integration in self.integration_id:
             rows = self.filtered(lambda r, i=integration: r.integration_id == i)
             integration._loket_check_decisions(rows)
-            integration._loket_start_job("apply_decisions", payload={"row_ids": rows.ids}, total=len(rows))
+            job = integration._loket_start_job("apply_decisions", payload={"row_ids": rows.ids}, total=len(rows))
+            if job.background:
+                return job._loket_started_notification()
+        return True

@@ -123,13 +123,13 @@ class LoketIntegration(models.Model):
         if pages <= 1 and len(employees) <= INLINE_LIMIT:
             self._loket_start_job("fetch_employees", payload={"employees": employees}, inline=True)
             return self.action_open_loket_employees()
-        self._loket_start_job("fetch_employees", total=size, inline=False)
-        return True
+        return self._loket_start_job("fetch_employees", total=size, inline=False)._loket_started_notification()
 
     def action_sync_employees(self):
         """'Synchronise now': a full re-sync on demand (in the background for big employers)."""
         self._require_administration()
-        self._loket_start_job("sync_employees", payload={"full": True}, total=len(self.loket_employee_ids))
+        job = self._loket_start_job("sync_employees", payload={"full": True}, total=len(self.loket_employee_ids))
+        return job._loket_started_notification() if job.background else True
 
     def action_open_loket_employees(self):
         self.ensure_one()

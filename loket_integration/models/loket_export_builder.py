@@ -9,7 +9,7 @@ from typing import NamedTuple
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..loket.payroll_csv import PayrollEntry
+from ..loket.payroll_csv import PayrollCsvError, PayrollEntry, negative_cells
 
 # The columns of a timesheet line a fingerprint reads.
 LINE_COLUMNS = ("id", "employee_id", "date", "unit_amount", "write_date")
@@ -46,6 +46,8 @@ class ExportData:
     warnings: list = field(default_factory=list)
     # ((employee name, employee id), component number) -> Decimal, for the preview
     employee_totals: dict = field(default_factory=lambda: defaultdict(Decimal))
+    # payroll number -> employee name, for the warnings
+    employee_names: dict = field(default_factory=dict)
 
 
 class LoketIntegration(models.Model):
@@ -136,11 +138,7 @@ class LoketIntegration(models.Model):
         self.ensure_one()
         data = ExportData()
         groups = self._loket_hours_by_employment(date_from, date_to, employees)
-        components = {
-            code.work_entry_type_id.id: int(code.component_number)
-            for code in self.hour_code_ids
-            if (code.component_number or "").strip()
-        }
+        components = self._loket_component_numbers(self.hour_code_ids, lambda code: code.work_entry_type_id.id)
         units = {c.department_id.id: c.distribution_unit_id.code for c in self.cost_center_ids}
         employee_ids = {g.employee_id for g in groups} | set(employees.ids if employees else ())
         latest_contracts = self._loket_latest_payroll_contracts(employee_ids, date_from, date_to)
@@ -186,12 +184,20 @@ class LoketIntegration(models.Model):
                         hours=self.env["loket.export"]._format_hours(hours),
                     )
                 )
+        data.warnings += self._loket_negative_warnings(data)
         unvalidated = self._loket_unvalidated_count(date_from, date_to, employees)
         if unvalidated:
             data.warnings.append(
                 self.env._("%(count)s timesheet line(s) not validated yet (exported anyway)", count=unvalidated)
             )
         return data
+
+    @staticmethod
+    def _loket_component_numbers(mappings, key):
+        """``{key(mapping): component number}`` of the mappings exported (a number filled in);
+        a number that is not valid stops the export (``_loket_number``)."""
+        numbers = {key(mapping): mapping._loket_number() for mapping in mappings}
+        return {k: number for k, number in numbers.items() if number is not None}
 
     def _loket_hours_by_employment(self, date_from, date_to, employees=None):
         """``[(employee id, hour code id, contract id, hours, lines)]``: the period's timesheet
@@ -260,6 +266,7 @@ class LoketIntegration(models.Model):
             )
         )
         data.employee_totals[((employment.employee_name, employment.employee_id), component)] += Decimal(str(value))
+        data.employee_names[employment.payroll_number] = employment.employee_name
 
     def _loket_latest_payroll_contracts(self, employee_ids, date_from, date_to):
         """``{employee id: LatestContract}``: per employee, the latest started contract with a
@@ -285,9 +292,7 @@ class LoketIntegration(models.Model):
 
     def _loket_add_wage_components(self, data, latest_contracts, units, date_from, date_to):
         """Wage component values go to the employment running at the end of the period."""
-        mapped = {
-            c.code: int(c.component_number) for c in self.wage_component_ids if (c.component_number or "").strip()
-        }
+        mapped = self._loket_component_numbers(self.wage_component_ids, lambda component: component.code)
         if not mapped:
             return
         # sudo: the values read private employee data (home-work distance) the payroll needs.
@@ -298,6 +303,41 @@ class LoketIntegration(models.Model):
                 continue
             contract = latest_contracts[employee_id]
             self._loket_add_entry(data, contract, units.get(contract.department_id), mapped[code], value, code)
+
+    def _loket_negative_warnings(self, data):
+        """One warning per cell whose entries net to a negative total: it is written as a negative
+        number, which Loket takes for amounts but refuses for hours."""
+        try:
+            cells = negative_cells(data.entries)
+        except PayrollCsvError:
+            return []  # a value that is no number: building the file says so
+        components = self.payroll_component_ids
+        newest = max(components.mapped("year"), default=0)
+        hours = set(components.filtered(lambda c: c.year == newest and c.is_hours).mapped("number"))
+        warnings = []
+        for payroll_number, _shift, _unit, component, value in cells:
+            values = {
+                "employee": data.employee_names.get(payroll_number, ""),
+                "payroll_number": payroll_number,
+                "component": component,
+                "value": self.env["loket.export"]._format_hours(float(value)),
+            }
+            warnings.append(
+                self.env._(
+                    "Negative total for %(employee)s (payroll number %(payroll_number)s), component "
+                    "%(component)s: %(value)s. Loket does not accept negative hours: correct the earlier "
+                    "period in Loket instead.",
+                    **values,
+                )
+                if component in hours
+                else self.env._(
+                    "Negative total for %(employee)s (payroll number %(payroll_number)s), component "
+                    "%(component)s: %(value)s, written as a negative number (corrections larger than the "
+                    "period's values).",
+                    **values,
+                )
+            )
+        return warnings
 
     def _loket_unvalidated_count(self, date_from, date_to, employees):
         """Lines not validated yet, where a validation mechanism is installed (a ``validated`` field)."""

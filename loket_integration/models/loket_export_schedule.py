@@ -24,6 +24,13 @@ class LoketIntegration(models.Model):
         "Days after period end", default=2, help="How many days after the end of a period its export is generated"
     )
     export_recipient_ids = fields.Many2many("res.partner", string="Export recipients")
+    export_empty_period_id = fields.Many2one(
+        "loket.payroll.period",
+        string="Period with nothing to export",
+        copy=False,
+        readonly=True,
+        help="The last period the scheduled export found nothing to export for (said once in the chatter)",
+    )
 
     def _require_export_ready(self):
         self.ensure_one()
@@ -65,9 +72,16 @@ class LoketIntegration(models.Model):
                 employees = self.env["hr.employee"].search(
                     [("loket_integration_id", "=", integration.id), ("company_id", "=", integration.company_id.id)]
                 )
+                if not integration._loket_has_export_data(period, employees):
+                    integration._loket_note_nothing_to_export(period)
+                    continue
                 recipients = integration.export_recipient_ids
                 export = self.env["loket.export"]._generate(
-                    integration, period, employees, recipients if integration.delivery != "api" else None
+                    integration,
+                    period,
+                    employees,
+                    recipients if integration.delivery != "api" else None,
+                    allow_empty=False,
                 )
                 integration._loket_commit()
                 if integration._loket_delivers_to_api():
@@ -76,3 +90,25 @@ class LoketIntegration(models.Model):
             except (LoketError, PayrollCsvError, UserError) as exc:
                 integration.message_post(body=self.env._("Scheduled Loket export failed: %(error)s", error=str(exc)))
                 _logger.warning("Scheduled Loket export of %s failed: %s", integration.name, exc)
+
+    def _loket_has_export_data(self, period, employees):
+        """Whether ``period`` has a single value to send to Loket for ``employees``."""
+        self.ensure_one()
+        return bool(self._loket_export_data(period.date_from, period.date_to, employees).entries)
+
+    def _loket_note_nothing_to_export(self, period):
+        """A period without hours makes no (empty) file: said once in the chatter. The scheduled
+        export tries the period again on its next runs, so hours logged late still go."""
+        self.ensure_one()
+        if self.export_empty_period_id == period:
+            return
+        self.export_empty_period_id = period
+        self.message_post(
+            body=self.env._(
+                "Scheduled Loket export: nothing to export for %(period)s, there are no hours or wage "
+                "components to send to Loket. No file was made; hours logged later are exported by "
+                "the next scheduled run.",
+                period=period.display_name,
+            )
+        )
+        _logger.info("Scheduled Loket export of %s: nothing to export for %s", self.name, period.display_name)

@@ -110,7 +110,9 @@ class LoketExport(models.Model):
         wanted = rows_to_send(current, self._loket_delivered())
         if not wanted:
             self.message_post(
-                body=self.env._("Loket holds this period's data already: nothing sent."),
+                body=self.env._("Loket holds this period's data already: nothing sent.")
+                if current
+                else self.env._("Nothing to export: no hours or wage components for this period, nothing sent."),
                 partner_ids=partners.ids if partners else None,
             )
             return Counter()

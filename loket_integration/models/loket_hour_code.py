@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class LoketHourCode(models.Model):
@@ -14,3 +14,9 @@ class LoketHourCode(models.Model):
     _sql_constraints = [
         ("hour_code_unique", "unique(integration_id, work_entry_type_id)", "This hour code is mapped already.")
     ]
+
+    @api.depends("work_entry_type_id")
+    def _compute_display_name(self):
+        for code in self:
+            # sudo: naming the hour code needs no HR rights
+            code.display_name = code.sudo().work_entry_type_id.display_name or False

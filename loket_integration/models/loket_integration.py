@@ -320,13 +320,16 @@ class LoketIntegration(models.Model):
         self._loket_fetch_payroll_components(self.components_year or fields.Date.today().year)
 
     def action_add_used_hour_codes(self):
-        """One hour code row per work entry type used on the company's timesheets (or its default)."""
+        """One hour code row per work entry type used on the company's timesheets (or its default),
+        and per work entry type of its time off types and public holidays."""
         self.ensure_one()
-        groups = self.env["account.analytic.line"]._read_group(
+        Line = self.env["account.analytic.line"]
+        groups = Line._read_group(
             [("company_id", "=", self.company_id.id), ("project_id", "!=", False), ("loket_hour_code_id", "!=", False)],
             ["loket_hour_code_id"],
         )
         used = {code for (code,) in groups} | set(self.default_hour_code_id)
+        used |= set(Line._loket_leave_work_entry_types(self.company_id))
         missing = [code for code in used if code not in self.hour_code_ids.work_entry_type_id]
         self.hour_code_ids = [Command.create({"work_entry_type_id": code.id}) for code in missing]
 

@@ -82,6 +82,12 @@ class LoketJob(models.Model):
     attempts = fields.Integer(readonly=True, help="Batches started and not finished (a worker died)")
     progress_text = fields.Char("Progress", compute="_compute_progress_text")
 
+    @api.depends("kind", "integration_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for job in self:
+            job.display_name = f"{labels.get(job.kind, job.kind or '')} – {job.integration_id.display_name or ''}"
+
     @api.depends("kind", "state", "done_count", "total_count")
     def _compute_progress_text(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
@@ -141,6 +147,23 @@ class LoketJob(models.Model):
         else:
             self.env.ref("loket_integration.ir_cron_loket_jobs").sudo()._trigger()
         return job
+
+    def _loket_started_notification(self):
+        """What a button returns when its run went to the background: a notification, and
+        the screen reloaded (it shows the run's progress)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "%(progress)s. This runs in the background; you will be notified when it is done.",
+                    progress=self.progress_text,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _loket_run_inline(self):
         """All batches in this transaction; errors reach the caller (and roll back the run)."""

@@ -25,6 +25,8 @@ class LoketIntegration(models.Model):
         code_domain = [("loket_hour_code_id", "in", codes.ids)]
         if self.default_hour_code_id in codes:  # lines without a code fall back to the default
             code_domain = expression.OR([code_domain, [("loket_hour_code_id", "=", False)]])
+        if not (days_component and days_component.hour_code_ids):  # time off is no day worked
+            code_domain = expression.AND([code_domain, self.env["account.analytic.line"]._loket_not_leave_domain()])
         groups = self.env["account.analytic.line"]._read_group(
             [
                 ("employee_id", "in", employees.ids),

@@ -13,6 +13,7 @@ import copy
 
 import responses
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 
 from ..loket.testing import FakeLoket
@@ -59,6 +60,26 @@ class LoketMockMixin:
         except exception as exc:
             return exc
         self.fail(f"{exception.__name__} not raised")
+
+    def _cron_process_jobs_once(self):
+        """One call of the jobs cron as Odoo's cron worker makes it: on a cursor of its own,
+        committed when the call returns, rolled back when it raises (in test mode the
+        cursor's commits and rollbacks are savepoints of the test's transaction)."""
+        self.env.flush_all()
+        try:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                return env["loket.job"]._cron_process_jobs().id
+        finally:
+            self.env.invalidate_all()
+
+    def _run_loket_jobs(self, max_calls=200):
+        """Call the jobs cron until no run is queued or running; returns the number of calls."""
+        for calls in range(max_calls):
+            if not self.env["loket.job"].search_count([("state", "in", ("queued", "running"))]):
+                return calls
+            self._cron_process_jobs_once()
+        self.fail("the background runs did not finish")
 
     def _restore_fake_data(self, saved):
         self.fake.data, self.fake.version_numbers = saved

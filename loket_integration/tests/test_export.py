@@ -244,6 +244,7 @@ class TestExport(ExportCase):
             {"export_schedule": True, "export_days_after": 3, "export_recipient_ids": [(6, 0, recipient.ids)]}
         )
         self._log(self.employees[1], 8)
+        self._log(self.employees[1], 4).date = datetime.date(self.year, 2, 10)  # an empty period makes no file
         Integration = self.env["loket.integration"]
         Integration._cron_generate_exports(today=datetime.date(self.year, 4, 2))  # March + 3 days not reached
         exports = self.env["loket.export"].search([("integration_id", "=", self.integration.id)])

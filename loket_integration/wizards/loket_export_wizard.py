@@ -110,9 +110,14 @@ class LoketExportWizard(models.TransientModel):
                     )
                 )
                 continue
-            data = wizard.integration_id._loket_export_data(
-                wizard.period_id.date_from, wizard.period_id.date_to, wizard.employee_ids
-            )
+            try:
+                data = wizard.integration_id._loket_export_data(
+                    wizard.period_id.date_from, wizard.period_id.date_to, wizard.employee_ids
+                )
+            except UserError as exc:  # e.g. a component number that is not valid: said where the preview goes
+                wizard.warnings = wizard.warnings_html = False
+                wizard.preview_html = wizard._preview_message(exc.args[0], "alert-danger")
+                continue
             wizard.has_entries = bool(data.entries)
             wizard.warnings = "\n".join(data.warnings) or False
             wizard.warnings_html = (
@@ -132,8 +137,8 @@ class LoketExportWizard(models.TransientModel):
             )
 
     @staticmethod
-    def _preview_message(text):
-        return Markup("<div class='alert alert-info mb-0' role='status'>%s</div>") % text
+    def _preview_message(text, css_class="alert-info"):
+        return Markup("<div class='alert %s mb-0' role='status'>%s</div>") % (css_class, text)
 
     def _preview_numbers(self, employee_ids):
         """``{employee id: (payroll numbers, Loket employee number)}`` of the period's employments.
