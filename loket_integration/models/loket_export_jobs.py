@@ -109,12 +109,15 @@ class LoketExport(models.Model):
     loket_send_progress = fields.Char("Sending", compute="_compute_loket_send_progress")
 
     def _compute_loket_send_progress(self):
-        jobs = self.env["loket.job"].search(
-            [("kind", "=", "send"), ("res_id", "in", self._origin.ids), ("state", "in", ("queued", "running"))]
-        )
-        progress = {job.res_id: job.progress_text for job in jobs}
+        progress = {job.res_id: job.progress_text for job in self._loket_send_job()}
         for export in self:
             export.loket_send_progress = progress.get(export._origin.id, False)
+
+    def _loket_send_job(self):
+        """The ``send`` runs of these exports that are queued or running."""
+        return self.env["loket.job"].search(
+            [("kind", "=", "send"), ("res_id", "in", self._origin.ids), ("state", "in", ("queued", "running"))]
+        )
 
     @api.model
     def _loket_generate_checked(self, integration, period, employees, recipients, employee_scope):
@@ -143,10 +146,11 @@ class LoketExport(models.Model):
 
     @api.model
     def _loket_export_in_background(self, integration, period, employees, recipients, employee_scope, send):
-        """Whether the export of ``employees`` is big enough for the background; if so, queued."""
+        """The ``export`` run of ``employees`` when they are many (queued, or the one running
+        for the period joined), else False: a few are exported in the request."""
         if len(employees) <= INLINE_LIMIT:
             return False
-        integration._loket_start_job(
+        return integration._loket_start_job(
             "export",
             payload={
                 "employee_ids": employees.ids,
@@ -158,4 +162,3 @@ class LoketExport(models.Model):
             inline=False,
             res_id=period.id,
         )
-        return True

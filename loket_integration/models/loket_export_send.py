@@ -81,10 +81,8 @@ class LoketExport(models.Model):
         """Send what Loket does not hold yet (all of it the first time, the failed rest after)."""
         self.ensure_one()
         outcome = self._loket_send()
-        if outcome is None:
-            return self._loket_background_notification(
-                self.env._("%(name)s is being sent to Loket in the background.", name=self.name)
-            )
+        if outcome is None:  # sent by a background run
+            return self._loket_send_job()._loket_started_notification()
         return self._loket_notification(outcome)
 
     def action_open_rows(self):
@@ -353,13 +351,6 @@ class LoketExport(models.Model):
         body = escape(self._loket_outcome_text(outcome)) + (Markup("<ul>%s</ul>") % lines if lines else "")
         self.message_post(body=body, partner_ids=partners.ids if partners else None)
 
-    def _loket_background_notification(self, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "info", "message": message, "next": {"type": "ir.actions.act_window_close"}},
-        }
-
     def _loket_notification(self, outcome):
         if not outcome:
             message, kind = self.env._("Loket holds this period's data already: nothing sent."), "info"
@@ -376,8 +367,8 @@ class LoketExport(models.Model):
         """The scheduled export's send: its outcome goes to the recipients; a refusal or
         failure gives the Loket administrators an activity."""
         self.ensure_one()
-        try:
-            outcome, problem = self._loket_send(recipients), None
+        try:  # in the scheduled action already: sent here, committed per batch
+            outcome, problem = self._loket_send(recipients, inline=True) or Counter(), None
         except UserError as exc:
             outcome, problem = Counter(), str(exc)
             self.message_post(body=problem, partner_ids=recipients.ids)

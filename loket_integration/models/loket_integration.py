@@ -270,22 +270,28 @@ class LoketIntegration(models.Model):
 
     def action_refresh_administrations(self):
         self.ensure_one()
-        self._loket_fetch_administrations()
+        job = self._loket_fetch_administrations()
+        return job._loket_started_notification() if job else True
 
     def _loket_fetch_administrations(self, client=None):
         """List the payroll administrations the login reaches. Loket lists them per employer
         (one request each; an accountant reaches hundreds): this request reads the first
         page of employers and, for a few, their administrations too; more are loaded by a
-        background run (loket.job kind ``fetch_administrations``). Returns the run."""
+        background run (loket.job kind ``fetch_administrations``), returned."""
         self.ensure_one()
+        client = client or self._loket_client()
         employers, pages, size = self._loket_call(lambda client: client.employers_page(1), client)
-        payload = {
+        state = {
             "employers": [{"id": e["id"], "companyName": e.get("companyName")} for e in employers],
             "next": 0,
             "page": 2 if pages > 1 else 0,
+            "total": size,
         }
-        inline = pages <= 1 and len(employers) <= ADMINISTRATIONS_INLINE_LIMIT
-        return self._loket_start_job("fetch_administrations", payload=payload, total=size, inline=inline)
+        if pages > 1 or len(employers) > ADMINISTRATIONS_INLINE_LIMIT:
+            return self._loket_start_job("fetch_administrations", payload=state, total=size, inline=False)
+        while not self._loket_administrations_step(state, client)[-1]:
+            pass
+        return self.env["loket.job"]
 
     def action_test_connection(self):
         self.ensure_one()

@@ -6,7 +6,6 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from .test_administrations import JobsMixin
 from .test_send import TestSendToLoket
 
 EXPORT_JOBS = "odoo.addons.loket_integration.models.loket_export_jobs"
@@ -14,7 +13,7 @@ EXPORT_SEND = "odoo.addons.loket_integration.models.loket_export_send"
 
 
 @tagged("post_install", "-at_install")
-class TestExportJobs(JobsMixin, TestSendToLoket):
+class TestExportJobs(TestSendToLoket):
     def _small_limits(self, inline_limit=2, batch_size=1):
         """More than ``inline_limit`` rows or employees go to the background; PATCHes of ``batch_size`` rows."""
         for target in (
@@ -50,7 +49,7 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         export = self._export()
         action = export.action_send_to_loket()
         self.assertEqual(action["params"]["type"], "info")
-        self.assertIn("in the background", action["params"]["message"])
+        self.assertIn("Sending to Loket: 0 / 4. This runs in the background", action["params"]["message"])
         self.assertFalse(self._patches())  # the request sent nothing
         self.assertEqual(set(export.row_ids.mapped("state")), {"pending"})
         job = self._jobs("send")
@@ -58,13 +57,13 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         export.invalidate_recordset()
         self.assertEqual(export.loket_send_progress, "Sending to Loket: 0 / 4")
 
-        self._cron_once()
+        self._cron_process_jobs_once()
         self.assertEqual(len(self._patches()), 1)
         self.assertEqual(export.rows_sent, 1)
         export.invalidate_recordset()
         self.assertEqual(export.loket_send_progress, "Sending to Loket: 1 / 4")
 
-        self.assertEqual(self._run_jobs(), 3)
+        self.assertEqual(self._run_loket_jobs(), 3)
         self.assertEqual(len(self._patches()), 4)
         self.assertEqual(export.rows_sent, 4)
         self.assertEqual((job.state, job.done_count, job.updated_count, job.request_count), ("done", 4, 4, 4))
@@ -79,7 +78,7 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         self.fake.refused_employments[refused] = "Looncomponent 1 niet toegestaan"
         export = self._export()
         export.action_send_to_loket()
-        self._run_jobs()
+        self._run_loket_jobs()
         job = self._jobs("send")
         self.assertEqual((job.updated_count, job.failed_count), (3, 1))
         self.assertEqual(export.rows_failed, 1)
@@ -89,14 +88,14 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         self._small_limits()
         export = self._export()
         export.action_send_to_loket()
-        self._cron_once()
+        self._cron_process_jobs_once()
         rows = export.row_ids
         action = export.action_send_to_loket()
-        self.assertIn("in the background", action["params"]["message"])
+        self.assertIn("Sending to Loket: 1 / 4", action["params"]["message"])
         self.assertEqual(len(self._jobs("send")), 1)
         self.assertEqual(export.row_ids, rows)
         self.assertEqual(Counter(rows.mapped("state")), Counter({"pending": 3, "sent": 1}))
-        self._run_jobs()
+        self._run_loket_jobs()
         self.assertEqual(export.rows_sent, 4)
         self.assertEqual(len(self._patches()), 4)
 
@@ -105,7 +104,7 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         export = self._export()
         export.action_send_to_loket()
         job = self._jobs("send")
-        self._cron_once()
+        self._cron_process_jobs_once()
         first = export.row_ids.filtered(lambda r: r.state == "sent")
         Export = type(export)
         original = Export._loket_send_batch
@@ -115,10 +114,10 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
             raise MemoryError("worker killed")
 
         with patch.object(Export, "_loket_send_batch", killed_after_sending), self.assertRaises(MemoryError):
-            self._cron_once()
+            self._cron_process_jobs_once()
         self.assertEqual(export.row_ids.filtered(lambda r: r.state == "sent"), first)  # the batch went whole
         self.assertEqual((job.state, job.done_count, len(job.payload["batches"])), ("running", 1, 3))
-        self._run_jobs()
+        self._run_loket_jobs()
         self.assertEqual(job.state, "done")
         self.assertEqual(export.rows_sent, 4)
         # The interrupted batch was sent again (Loket's data is overwritten), the others once each.
@@ -142,14 +141,14 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         wizard.recipient_ids = recipient
         action = wizard.action_generate()
         self.assertEqual(action["tag"], "display_notification")
-        self.assertIn("4 employees", action["params"]["message"])
+        self.assertIn("Generating an export: 0 / 4", action["params"]["message"])
         self.assertFalse(self._exports())
         job = self._jobs("export")
         self.assertEqual((job.state, job.background, job.res_id, job.total_count), ("queued", True, self.period.id, 4))
         self.assertIn("export", self.integration.loket_running_job_kinds)
         self.assertEqual(self._wizard().action_generate()["tag"], "display_notification")
         self.assertEqual(len(self._jobs("export")), 1)  # the second request joined the first
-        self._run_jobs()
+        self._run_loket_jobs()
         export = self._exports()
         self.assertEqual((job.state, job.done_count), ("done", 4))
         self.assertEqual((export.row_count, export.employee_scope, export.mailed), (4, "all", True))
@@ -161,7 +160,7 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         self._small_limits()
         self._wizard().action_generate_and_send()
         self.assertFalse(self._exports())
-        self._run_jobs()
+        self._run_loket_jobs()
         export = self._exports()
         self.assertEqual(self._jobs("send").res_id, export.id)
         self.assertEqual(export.rows_sent, 4)
@@ -172,7 +171,7 @@ class TestExportJobs(JobsMixin, TestSendToLoket):
         self._small_limits()
         self.env["account.analytic.line"].search([("project_id", "=", self.project.id)]).unlink()
         self._wizard().action_generate()
-        self._run_jobs()
+        self._run_loket_jobs()
         job = self._jobs("export")
         self.assertEqual(job.state, "failed")
         self.assertIn("Nothing to export", job.error)

@@ -239,14 +239,11 @@ class LoketExportWizard(models.TransientModel):
             raise UserError(self.env._("Choose at least one employee to export."))
         Export = self.env["loket.export"]
         args = (self.integration_id, self.period_id, self.employee_ids, recipients, self.employee_scope)
-        if Export._loket_export_in_background(*args, send=send):
-            return Export._loket_background_notification(
-                self.env._(
-                    "The export of %(count)s employees is generated in the background; the integration shows how far "
-                    "it got, and you are notified when it is done.",
-                    count=len(self.employee_ids),
-                )
-            )
+        job = Export._loket_export_in_background(*args, send=send)
+        if job:
+            action = job._loket_started_notification()
+            action["params"]["next"] = {"type": "ir.actions.act_window_close"}
+            return action
         export = Export._loket_generate_checked(*args)
         if send:
             export._loket_send()  # many rows: in the background, the export shows how far it got
