@@ -1,9 +1,10 @@
 """Generating a large export and sending to Loket as loket.job kinds.
 
 * ``send`` (``res_id``: the export): the rows to send are recorded (``pending``) by the
-  request that asked; payload ``{"row_ids": [rows still to send], "partner_ids": [...]}``.
-  Each batch sends one PATCH of ``_loket_batch_size()`` rows and drops them from the
-  payload, with their statuses, in the same transaction: a worker killed in a batch
+  request that asked; payload ``{"batches": [[row ids of one PATCH], ...] still to send,
+  "row_ids": all of them, "partner_ids": [...]}``. Each batch sends one PATCH
+  (``_loket_batch_size()`` rows, an employment at most once) and drops it from the
+  payload, with the rows' statuses, in the same transaction: a worker killed in a batch
   leaves its rows pending and in the payload, and the batch is sent again (Loket's
   payroll period data is overwritten, so nothing is counted twice); the last batch
   posts the outcome on the export.
@@ -40,15 +41,15 @@ class LoketJob(models.Model):
         export = self._loket_job_export()
         state = dict(self.payload or {})
         pending = list(state.get("batches") or [])
-        records = self.env["loket.export.row"].browse(pending[:1] and pending[0]).exists()
-        records = records.filtered(lambda r: r.state == "pending")
+        batch = pending[0] if pending else []
+        records = self.env["loket.export.row"].browse(batch).exists().filtered(lambda r: r.state == "pending")
         client, requests = self.integration_id._loket_counting_client()
         if records and export:
             export.with_context(loket_job_batch=True)._loket_send_rows(client, records)
         self.payload = dict(state, batches=pending[1:])
         sent = len(records.filtered(lambda r: r.state == "sent"))
         self._loket_add(
-            done_count=len(pending[:1] and pending[0]),
+            done_count=len(batch),
             updated_count=sent,
             failed_count=len(records) - sent,
             request_count=requests(),
