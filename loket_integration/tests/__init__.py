@@ -1,5 +1,6 @@
 from . import (
     test_access_matrix,
+    test_administrations,
     test_connect,
     test_contract_states,
     test_employee_bad_input,
@@ -7,6 +8,8 @@ from . import (
     test_employees,
     test_export,
     test_export_bad_input,
+    test_export_history,
+    test_export_jobs,
     test_i18n,
     test_install,
     test_sandbox,
