@@ -11,6 +11,7 @@ from . import (
     test_export_history,
     test_export_jobs,
     test_i18n,
+    test_jobs,
     test_install,
     test_sandbox,
     test_screens,
@@ -19,4 +20,3 @@ from . import (
     test_token_race,
     test_tours,
 )
-from . import test_jobs

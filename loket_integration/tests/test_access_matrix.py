@@ -93,6 +93,10 @@ MATRIX = [
         lambda t: dict(_integration(t), export_id=t.export.id, company_id=t.env.company.id, year=2026,
                        period_number=3, employment_id="emp-1"),
         lambda t: {"message": "Nagekeken"}, company_field="company_id"),
+    # Background runs: Loket users follow them, administrators manage the history.
+    Row("loket.job",                    "rwcu  rwcu        r          -          -        -",
+        lambda t: dict(_integration(t), kind="sync_employees"), lambda t: {"error": "Nagekeken"},
+        company_field="company_id"),
     Row("loket.export.wizard",          "rwcu  rwcu        rwcu       -          -        -",
         lambda t: dict(_integration(t), year=2026), lambda t: {"year": 2025}),
 ]  # fmt: skip
