@@ -4,8 +4,10 @@
 1. Runs the Odoo-free tests (``tests/``: client, mappers, CSV builder) with pytest.
 2. When ``import odoo`` works: creates a throwaway database on the local
    PostgreSQL, installs ``loket_integration`` with its tests
-   (``--test-tags /loket_integration``), fails on any failing test or any
-   ERROR/CRITICAL line in Odoo's log, and drops the database.
+   (``--test-tags /loket_integration``), fails on any failing test, any
+   ERROR/CRITICAL line in Odoo's log, or any WARNING line of the addon (logged by
+   ``odoo.addons.loket_integration…``, or by Odoo about it: its message mentions
+   ``loket``, e.g. a ``loket.`` model; during the install too), and drops the database.
    When Odoo is not importable it says so loudly, naming what did not run.
 3. Browser tours (``start_tour`` tests) need Chrome/Chromium and ``websocket-client``;
    Odoo skips them without. Then this command says so loudly, naming those tests,
@@ -27,7 +29,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = "loket_integration"
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[^\s:]+): ?(?P<message>.*)"
+)
+ADDON_LOGGER = f"odoo.addons.{ADDON}"
+# Odoo's level "info": INFO and above of every logger, so the addon's WARNINGs reach the log.
+ODOO_LOG_LEVEL = "info"
 STATS = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests")
 SKIPPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ INFO \S+ \S+: skipped (?P<test>\S+) : ", re.M)
 # Optional Community modules the addon works with, installed beside it so their tests run:
@@ -140,7 +147,7 @@ def run_odoo_tests():
         "--stop-after-init",
         "--without-demo", "all",
         "--http-port", str(free_port()),
-        "--log-level", "test",
+        "--log-level", ODOO_LOG_LEVEL,
         "--max-cron-threads", "0",
         "--logfile", log_path,
     ]  # fmt: skip
@@ -153,29 +160,62 @@ def run_odoo_tests():
             pass  # the database is gone or dropdb is absent; nothing else to do
     with open(log_path, encoding="utf-8", errors="replace") as handle:
         log = handle.read()
-    problems = [
-        line for line in log.splitlines() if (m := LOG_LINE.match(line)) and m["level"] in ("ERROR", "CRITICAL")
-    ]
     stats = STATS.search(log)
     total = int(stats["total"]) if stats else 0
+    problems, warnings, other_warnings = check_log(log, tests_ran=total > 0)
     failed = int(stats["failed"]) + int(stats["errors"]) if stats else 0
     skipped = SKIPPED.findall(log)
     for line in problems[:50]:
         print("  " + line)
+    for line in warnings[:50]:
+        print("  " + line)
+    for line in other_warnings[:20]:
+        print("  not counted (Odoo's own, not about loket_integration): " + line)
     if proc.returncode:
         print(f"Odoo exited with status {proc.returncode} (log: {log_path})")
     if total == 0:
         print(f"No Odoo test ran (log: {log_path})")
-    ok = proc.returncode == 0 and not problems and total > 0 and failed == 0
+    ok = proc.returncode == 0 and not problems and not warnings and total > 0 and failed == 0
     failed = failed or (0 if ok else 1)
     print(
         f"Odoo tests: {total} run, {failed} failed, {len(skipped)} skipped, "
-        f"{len(problems)} ERROR line(s) in the log ({log_path})"
+        f"{len(problems)} ERROR line(s), {len(warnings)} {ADDON} WARNING line(s) in the log ({log_path})"
     )
     for name in skipped:
         print(f"  skipped: {name}")
     passed = max(total - failed - len(skipped), 0)
-    return passed, failed, skipped
+    return passed, failed, skipped, len(warnings)
+
+
+def is_addon_warning(match):
+    """A WARNING of the addon: logged by one of its loggers (its code, its tests, its tours'
+    browser console), or by Odoo about it (e.g. two fields of a ``loket.`` model with one label)."""
+    logger = match["logger"]
+    return match["level"] == "WARNING" and (
+        logger == ADDON_LOGGER or logger.startswith(ADDON_LOGGER + ".") or "loket" in match["message"].lower()
+    )
+
+
+def check_log(log, tests_ran=True):
+    """``(ERROR/CRITICAL lines, the addon's WARNING lines, other WARNING lines)`` of an Odoo log;
+    the first list also says so when tests ran but the log level in force hid the addon's INFO
+    lines (then it could hide its WARNINGs too)."""
+    problems, warnings, other_warnings, addon_info = [], [], [], False
+    for line in log.splitlines():
+        match = LOG_LINE.match(line)
+        if not match:
+            continue
+        if match["level"] in ("ERROR", "CRITICAL"):
+            problems.append(line)
+        elif is_addon_warning(match):
+            warnings.append(line)
+        elif match["level"] == "WARNING":
+            other_warnings.append(line)
+        elif match["level"] == "INFO" and match["logger"].startswith(ADDON_LOGGER + "."):
+            addon_info = True  # e.g. "Starting TestX.test_y": the tests' own INFO lines
+    if tests_ran and not addon_info:
+        problems.append(f"No INFO line of {ADDON_LOGGER} in the log: its log level hides the addon's WARNINGs")
+    return problems, warnings, other_warnings
 
 
 def _psql_conn():
@@ -192,9 +232,9 @@ def _psql_conn():
 def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
     passed, failed = run_pure_tests()
-    not_run = 0
+    not_run = warnings = 0
     if odoo_importable():
-        odoo_passed, odoo_failed, skipped = run_odoo_tests()
+        odoo_passed, odoo_failed, skipped, warnings = run_odoo_tests()
         passed, failed, not_run = passed + odoo_passed, failed + odoo_failed, len(skipped)
         reason = browser_missing()
         if reason:
@@ -208,7 +248,11 @@ def main():
         for name in modules:
             print(f"  not run: {ADDON}/tests/{name}")
         print(f"`import odoo.release` failed: install Odoo 18 to run them (see README).\n{bar}")
-    print(f"\n{passed} passed, {failed} failed" + (f", {not_run} not run (skipped)" if not_run else ""))
+    print(
+        f"\n{passed} passed, {failed} failed"
+        + (f", {not_run} not run (skipped)" if not_run else "")
+        + (f", {warnings} {ADDON} WARNING line(s) in the Odoo log" if warnings else "")
+    )
     return 1 if failed else 0
 
 

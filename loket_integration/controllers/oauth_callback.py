@@ -6,6 +6,8 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.loket_oauth_state import LoketOAuthStateRefused
+
 _logger = logging.getLogger(__name__)
 
 
@@ -13,14 +15,13 @@ class LoketOAuthCallback(http.Controller):
     @http.route("/loket/oauth/callback", type="http", auth="user", methods=["GET"])
     def loket_oauth_callback(self, code=None, state=None, error=None, error_description=None, **kwargs):
         """Loket sends the browser back here after the login. The ``state`` must be
-        one this user was given for an integration, unused and fresh (CSRF)."""
+        one this database gave this user for an integration, unused and fresh (CSRF)."""
         env = request.env
-        integration = env["loket.oauth.state"]._consume(state)
-        if not integration:
-            _logger.warning("Refused a Loket OAuth callback with a missing, unknown, used or foreign state")
-            return self._page(
-                env._("This Loket login link is not valid (anymore). Start again from the integration."), 400
-            )
+        try:
+            integration = env["loket.oauth.state"]._consume(state)
+        except LoketOAuthStateRefused as exc:
+            _logger.warning("Refused a Loket OAuth callback of user %s: %s", env.uid, exc)
+            return self._page(str(exc), 400)
         if error or not code:
             integration.sudo().write({"state": "error", "last_error": error_description or error or "no code"})
             return self._page(env._("Loket did not grant access: %(error)s", error=error_description or error), 400)

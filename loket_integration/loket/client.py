@@ -92,6 +92,12 @@ class LoketClient:
     def employers(self, filter=None):  # noqa: A002
         return self.iterate(R.EMPLOYERS, filter=filter)
 
+    def employers_page(self, number=1):
+        """One page of the employers list: ``(employers, total pages, total size)``."""
+        body = self.request(R.EMPLOYERS, params={"pageSize": self.page_size, "pageNumber": number}) or {}
+        employers = body.get("_embedded") or []
+        return employers, int(body.get("totalPages") or 1), int(body.get("totalSize") or len(employers))
+
     def payroll_administrations(self, employer_id):
         return self.iterate(R.PAYROLL_ADMINISTRATIONS, {"employerId": employer_id})
 

@@ -20,6 +20,7 @@ from . import loket_job
 from . import loket_integration_jobs
 from . import loket_employee_bulk
 from . import loket_employee_jobs
+from . import loket_administration_jobs
 from . import loket_wage_values
 from . import loket_payroll_period
 from . import loket_export_builder
@@ -27,3 +28,4 @@ from . import loket_export
 from . import loket_export_schedule
 from . import loket_export_row
 from . import loket_export_send
+from . import loket_export_jobs

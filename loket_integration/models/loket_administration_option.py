@@ -37,10 +37,14 @@ class LoketAdministrationOption(models.Model):
             ),
         }
 
-    def _replace_for(self, integration, rows):
-        """Keep the options of ``integration`` equal to Loket's ``(employer, administration)`` rows."""
-        existing = {o.loket_administration_id: o for o in self.search([("integration_id", "=", integration.id)])}
-        seen = set()
+    def _replace_for(self, integration, rows, employer_ids=None):
+        """Keep the options of ``integration`` equal to Loket's ``(employer, administration)`` rows
+        (only those of ``employer_ids``, when given: the employers the rows were asked for)."""
+        domain = [("integration_id", "=", integration.id)]
+        if employer_ids is not None:
+            domain.append(("loket_employer_id", "in", list(employer_ids)))
+        existing = {o.loket_administration_id: o for o in self.search(domain)}
+        seen, new = set(), []
         for employer, administration in rows:
             period_type = administration.get("payrollPeriodType") or {}
             values = {
@@ -57,7 +61,15 @@ class LoketAdministrationOption(models.Model):
             if administration["id"] in existing:
                 existing[administration["id"]].write(values)
             else:
-                self.create(values)
-        chosen = integration.administration_option_id
-        stale = self.browse([o.id for key, o in existing.items() if key not in seen and o != chosen])
-        stale.unlink()
+                new.append(values)
+        self.create(new)
+        self._remove_stale(integration, [o for key, o in existing.items() if key not in seen])
+
+    def _keep_employers(self, integration, employer_ids):
+        """Remove the options of employers the login no longer reaches."""
+        gone = self.search([("integration_id", "=", integration.id), ("loket_employer_id", "not in", employer_ids)])
+        self._remove_stale(integration, gone)
+
+    def _remove_stale(self, integration, options):
+        """Remove ``options``, except the integration's choice."""
+        self.browse([o.id for o in options if o != integration.administration_option_id]).unlink()

@@ -116,10 +116,13 @@ class LoketIntegration(models.Model):
 
     def _loket_after_planned_contracts(self, contracts):
         """After a bulk creation of planned contracts: the Draft notes, and leavers followed."""
-        for employee in contracts.employee_id:
-            own = contracts.filtered(lambda c, e=employee: c.employee_id == e)
-            for contract in own.filtered(lambda c: contract_phase(c) == OVERLAP):
-                self._loket_note_overlap(employee, contract)
+        by_employee = defaultdict(list)
+        for contract in contracts:
+            by_employee[contract.employee_id].append(contract)
+        for employee, own in by_employee.items():
+            for contract in own:
+                if contract_phase(contract) == OVERLAP:
+                    self._loket_note_overlap(employee, contract)
             spans = [_span(c.loket_employment_id, c.date_start, c.date_end) for c in own]
             self._loket_follow_leaver(employee, spans)
 

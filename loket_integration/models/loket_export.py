@@ -82,11 +82,12 @@ class LoketExport(models.Model):
         return self._format_number(rounded, digits=1 if rounded == round(rounded, 1) else 2)
 
     def _compute_is_outdated(self):
-        for export in self:
-            current = export.integration_id._loket_timesheet_fingerprint(
-                export.date_from, export.date_to, export.employee_ids or None
-            )
-            export.is_outdated = current != export.source_fingerprint
+        # One query for all the exports shown, however many: the history list must not ask per row.
+        current = self.env["loket.integration"]._loket_timesheet_fingerprints(
+            [(e.integration_id, e.date_from, e.date_to, e.employee_ids or None) for e in self]
+        )
+        for export, fingerprint in zip(self, current, strict=True):
+            export.is_outdated = fingerprint != export.source_fingerprint
             export.outdated_badge = "outdated" if export.is_outdated else False
 
     @api.depends("mailed")

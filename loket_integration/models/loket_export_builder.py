@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..loket.payroll_csv import PayrollCsvError, PayrollEntry, negative_cells
+
+# The columns of a timesheet line a fingerprint reads.
+LINE_COLUMNS = ("id", "employee_id", "date", "unit_amount", "write_date")
 
 
 class HoursGroup(NamedTuple):
@@ -64,20 +67,70 @@ class LoketIntegration(models.Model):
 
     def _loket_timesheet_fingerprint(self, date_from, date_to, employees=None):
         """Changes whenever a timesheet line of the period is added, edited or removed."""
+        self.ensure_one()
+        return self._loket_timesheet_fingerprints([(self, date_from, date_to, employees)])[0]
+
+    @api.model
+    def _loket_timesheet_fingerprints(self, scopes):
+        """The fingerprints of ``scopes`` — ``[(integration, date from, date to, employees or None)]`` —
+        in that order, in one query whatever their number: per integration the lines of its
+        timesheet domain over its scopes' dates, then counted per scope in one GROUP BY."""
+        if not scopes:
+            return []
         Line = self.env["account.analytic.line"]
         Line.flush_model(["unit_amount", "date", "project_id", "employee_id", "company_id"])
-        query = Line._search(self._loket_timesheet_domain(date_from, date_to, employees), order="")
-        table = query.table
+        by_integration = defaultdict(list)
+        for scope in scopes:
+            by_integration[scope[0]].append(scope)
+        lines = []
+        for integration, its in by_integration.items():
+            dates = [d for _integration, date_from, date_to, _employees in its for d in (date_from, date_to) if d]
+            employees = None
+            if all(scope[3] for scope in its):
+                employees = self.env["hr.employee"].union(*(scope[3] for scope in its))
+            query = Line._search(
+                integration._loket_timesheet_domain(min(dates, default=None), max(dates, default=None), employees),
+                order="",
+            )
+            table = query.table
+            lines.append(
+                query.select(
+                    SQL("%s AS integration_id", integration.id),
+                    *(SQL("%s AS %s", SQL.identifier(table, name), SQL.identifier(name)) for name in LINE_COLUMNS),
+                )
+            )
+        values = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s::date, %s::date, %s::int[])",
+                index,
+                integration.id,
+                date_from,
+                date_to,
+                employees.ids if employees else None,
+            )
+            for index, (integration, date_from, date_to, employees) in enumerate(scopes)
+        )
         self.env.cr.execute(
-            query.select(
-                SQL("count(*)"),
-                SQL("sum(%s)", SQL.identifier(table, "unit_amount")),
-                SQL("max(%s)", SQL.identifier(table, "write_date")),
-                SQL("sum(%s)", SQL.identifier(table, "id")),
+            SQL(
+                """
+                WITH scope(idx, integration_id, date_from, date_to, employee_ids) AS (VALUES %s),
+                     line AS (%s)
+                SELECT s.idx, count(l.id), sum(l.unit_amount), max(l.write_date), sum(l.id)
+                  FROM scope s
+             LEFT JOIN line l
+                    ON l.integration_id = s.integration_id
+                   AND l.date BETWEEN s.date_from AND s.date_to
+                   AND (s.employee_ids IS NULL OR l.employee_id = ANY(s.employee_ids))
+              GROUP BY s.idx
+                """,
+                values,
+                SQL(" UNION ALL ").join(lines),
             )
         )
-        count, hours, last_write, ids_sum = self.env.cr.fetchone()
-        return hashlib.sha256(f"{count}|{hours}|{last_write}|{ids_sum}".encode()).hexdigest()
+        fingerprints = [None] * len(scopes)
+        for index, count, hours, last_write, ids_sum in self.env.cr.fetchall():
+            fingerprints[index] = hashlib.sha256(f"{count}|{hours}|{last_write}|{ids_sum}".encode()).hexdigest()
+        return fingerprints
 
     def _loket_export_data(self, date_from, date_to, employees=None):
         """The entries of the file and the warnings, for the period and employees.

@@ -19,6 +19,7 @@ from odoo.exceptions import UserError
 from ..loket import LoketError, LoketInvalidGrantError
 from ..loket.payroll_period_data import BATCH_SIZE, batches, current_rows, payroll_period_item, rows_to_send
 from ..loket.payroll_periods import periods_from_loket
+from .loket_job import INLINE_LIMIT
 
 _logger = logging.getLogger(__name__)
 
@@ -79,7 +80,10 @@ class LoketExport(models.Model):
     def action_send_to_loket(self):
         """Send what Loket does not hold yet (all of it the first time, the failed rest after)."""
         self.ensure_one()
-        return self._loket_notification(self._loket_send())
+        outcome = self._loket_send()
+        if outcome is None:  # sent by a background run
+            return self._loket_send_job()._loket_started_notification()
+        return self._loket_notification(outcome)
 
     def action_open_rows(self):
         """The export's rows; the stat button clicked says which (``loket_rows``: sent or not_delivered)."""
@@ -92,10 +96,14 @@ class LoketExport(models.Model):
 
     # -- sending ------------------------------------------------------------------------
 
-    def _loket_send(self, partners=None):
+    def _loket_send(self, partners=None, inline=None):
         """Send this export's rows; ``Counter`` of the row states of this send. The outcome
-        is posted on the export (and mailed to ``partners``)."""
+        is posted on the export (and mailed to ``partners``). More than INLINE_LIMIT rows
+        (or ``inline=False``) are sent by a background run (loket.job kind ``send``): then,
+        as while such a run is under way, ``None``."""
         self.ensure_one()
+        if self.loket_send_progress:  # a run sends this export already
+            return None
         current, info = self._loket_checked_rows()
         wanted = rows_to_send(current, self._loket_delivered())
         if not wanted:
@@ -107,16 +115,29 @@ class LoketExport(models.Model):
             )
             return Counter()
         rows = self._loket_record_rows(wanted, info)
+        if not (len(rows) <= INLINE_LIMIT if inline is None else inline):
+            self._loket_send_background(rows, partners)
+            return None
         self.integration_id._loket_commit()  # recorded before the first batch goes out
         client = self.integration_id._loket_client()
-        by_key = {row._key: row for row in rows}
-        for batch in batches([row._as_period_data_row() for row in rows], self._loket_batch_size()):
-            records = self.env["loket.export.row"].browse([by_key[r.key].id for r in batch])
-            self._loket_send_batch(client, batch, records)
+        for records in self._loket_batches(rows):
+            self._loket_send_rows(client, records)
             self.integration_id._loket_commit()  # what this batch confirmed stays, whatever the next one does
         outcome = Counter(rows.mapped("state"))
         self._loket_post_outcome(rows, outcome, partners)
         return outcome
+
+    def _loket_batches(self, rows):
+        """The row records ``rows`` in the batches of one PATCH each (each employment at most once per batch)."""
+        by_key = {row._key: row for row in rows}
+        return [
+            rows.browse([by_key[r.key].id for r in batch])
+            for batch in batches([row._as_period_data_row() for row in rows], self._loket_batch_size())
+        ]
+
+    def _loket_send_rows(self, client, records):
+        """One PATCH of the row ``records``; their statuses from Loket's answer."""
+        self._loket_send_batch(client, [record._as_period_data_row() for record in records], records)
 
     def _loket_send_batch(self, client, batch, records):
         items = [payroll_period_item(row, self.year, self.period_number) for row in batch]
@@ -128,7 +149,8 @@ class LoketExport(models.Model):
             self.row_ids.filtered(lambda r: r.state == "pending").write(
                 {"state": "not_sent", "message": exc.loket_text or exc.text}
             )
-            self.integration_id._loket_commit()
+            if not self.env.context.get("loket_job_batch"):  # a run's batch is committed by the run
+                self.integration_id._loket_commit()
             raise UserError(
                 self.env._("Loket no longer accepts the login of %(name)s; connect it again.", name=integration.name)
             ) from None
@@ -345,8 +367,8 @@ class LoketExport(models.Model):
         """The scheduled export's send: its outcome goes to the recipients; a refusal or
         failure gives the Loket administrators an activity."""
         self.ensure_one()
-        try:
-            outcome, problem = self._loket_send(recipients), None
+        try:  # in the scheduled action already: sent here, committed per batch
+            outcome, problem = self._loket_send(recipients, inline=True) or Counter(), None
         except UserError as exc:
             outcome, problem = Counter(), str(exc)
             self.message_post(body=problem, partner_ids=recipients.ids)

@@ -13,6 +13,7 @@ _logger = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/loket/oauth/callback"
 PERIOD_TYPES = [(MONTH, "Month"), (FOUR_WEEKLY, "4 weeks"), (WEEK, "Week")]
+ADMINISTRATIONS_INLINE_LIMIT = 10  # employers whose administrations a request asks for itself
 
 
 class LoketIntegration(models.Model):
@@ -271,22 +272,28 @@ class LoketIntegration(models.Model):
 
     def action_refresh_administrations(self):
         self.ensure_one()
-        self._loket_fetch_administrations()
+        job = self._loket_fetch_administrations()
+        return job._loket_started_notification() if job else True
 
     def _loket_fetch_administrations(self, client=None):
-        def fetch(client):
-            rows = []
-            for employer in client.employers():
-                for administration in client.payroll_administrations(employer["id"]):
-                    rows.append((employer, administration))
-            return rows
-
-        rows = self._loket_call(fetch, client)
-        self.env["loket.administration.option"]._replace_for(self, rows)
-        if not self.administration_option_id and len(rows) == 1:
-            self.administration_option_id = self.env["loket.administration.option"].search(
-                [("integration_id", "=", self.id)], limit=1
-            )
+        """List the payroll administrations the login reaches. Loket lists them per employer
+        (one request each; an accountant reaches hundreds): this request reads the first
+        page of employers and, for a few, their administrations too; more are loaded by a
+        background run (loket.job kind ``fetch_administrations``), returned."""
+        self.ensure_one()
+        client = client or self._loket_client()
+        employers, pages, size = self._loket_call(lambda client: client.employers_page(1), client)
+        state = {
+            "employers": [{"id": e["id"], "companyName": e.get("companyName")} for e in employers],
+            "next": 0,
+            "page": 2 if pages > 1 else 0,
+            "total": size,
+        }
+        if pages > 1 or len(employers) > ADMINISTRATIONS_INLINE_LIMIT:
+            return self._loket_start_job("fetch_administrations", payload=state, total=size, inline=False)
+        while not self._loket_administrations_step(state, client)[-1]:
+            pass
+        return self.env["loket.job"]
 
     def action_test_connection(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ import hashlib
 import secrets
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 STATE_LIFETIME = datetime.timedelta(minutes=15)
 
@@ -11,10 +12,21 @@ def _digest(state):
     return hashlib.sha256(state.encode()).hexdigest()
 
 
-class LoketOAuthState(models.Model):
-    """The ``state`` of one Loket login: bound to a user and an integration, single use.
+def _database_tag(dbname):
+    """A short, stable mark of the database a login was started in (not its name)."""
+    return hashlib.sha256(f"loket-oauth-state:{dbname}".encode()).hexdigest()[:10]
 
-    Only a hash is stored; the state itself travels in the authorize URL.
+
+class LoketOAuthStateRefused(UserError):
+    """The callback's ``state`` is refused; the message says why, for the user."""
+
+
+class LoketOAuthState(models.Model):
+    """The ``state`` of one Loket login: bound to a database, a user and an integration, single use.
+
+    Only a hash is stored; the state itself travels in the authorize URL. It starts
+    with a mark of the database it was issued in, so that a login started in
+    another database (or in the original of a copied one) is refused as such.
     """
 
     _name = "loket.oauth.state"
@@ -29,7 +41,9 @@ class LoketOAuthState(models.Model):
 
     @api.model
     def _issue(self, integration):
-        state = secrets.token_urlsafe(32)
+        """A new state for the current user to connect ``integration``, which they must be allowed to change."""
+        integration.check_access("write")
+        state = f"{_database_tag(self.env.cr.dbname)}.{secrets.token_urlsafe(32)}"
         self.sudo().create(
             {
                 "state_hash": _digest(state),
@@ -42,15 +56,52 @@ class LoketOAuthState(models.Model):
 
     @api.model
     def _consume(self, state):
-        """The integration this ``state`` was issued for, marking it used; an empty
-        recordset when the state is missing, unknown, used, expired or another user's."""
-        if not state:
-            return self.env["loket.integration"]
-        record = self.sudo().search([("state_hash", "=", _digest(state))], limit=1)
-        if not record or record.used or record.user_id.id != self.env.uid or record.expires_at < fields.Datetime.now():
-            return self.env["loket.integration"]
+        """The integration this ``state`` was issued for, marking it used. Raises
+        ``LoketOAuthStateRefused`` saying why when the state is missing, unknown, from
+        another database, used, expired, another user's, or for an integration the user may
+        no longer change; nothing is changed then."""
+        start_again = self.env._("Start again from the integration.")
+        tag, dot, _random = (state or "").partition(".")
+        if dot and tag != _database_tag(self.env.cr.dbname):
+            raise LoketOAuthStateRefused(
+                self.env._(
+                    "This Loket login was started in another Odoo database: finish it there, "
+                    "or start again from the integration in this database."
+                )
+            )
+        record = self.sudo().search([("state_hash", "=", _digest(state))], limit=1) if state else self
+        if not record:
+            raise LoketOAuthStateRefused(
+                self.env._("This Loket login link is not valid. %(start_again)s", start_again=start_again)
+            )
+        if record.user_id.id != self.env.uid:
+            raise LoketOAuthStateRefused(
+                self.env._(
+                    "This Loket login was started by another user: only they can finish it. %(start_again)s",
+                    start_again=start_again,
+                )
+            )
+        if record.used:
+            raise LoketOAuthStateRefused(
+                self.env._("This Loket login link has been used already. %(start_again)s", start_again=start_again)
+            )
+        if record.expires_at < fields.Datetime.now():
+            raise LoketOAuthStateRefused(
+                self.env._(
+                    "This Loket login link has expired (it is valid for %(minutes)s minutes). %(start_again)s",
+                    minutes=int(STATE_LIFETIME.total_seconds() // 60),
+                    start_again=start_again,
+                )
+            )
+        integration = record.integration_id.with_env(self.env)
+        if not integration.has_access("write"):
+            raise LoketOAuthStateRefused(
+                self.env._(
+                    "You may no longer connect %(name)s: ask a Loket administrator.", name=integration.sudo().name
+                )
+            )
         record.used = True
-        return record.integration_id
+        return integration
 
     @api.autovacuum
     def _gc_expired(self):

@@ -1,4 +1,6 @@
 from . import (
+    test_access_matrix,
+    test_administrations,
     test_connect,
     test_contract_states,
     test_employee_bad_input,
@@ -6,7 +8,10 @@ from . import (
     test_employees,
     test_export,
     test_export_bad_input,
+    test_export_history,
+    test_export_jobs,
     test_i18n,
+    test_jobs,
     test_install,
     test_sandbox,
     test_screens,
@@ -15,4 +20,3 @@ from . import (
     test_token_race,
     test_tours,
 )
-from . import test_jobs

@@ -3,10 +3,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models import loket_oauth_state
+from ..models.loket_oauth_state import _digest
 from .common import LoketCase, LoketHttpCase
 
 CALLBACK_LOGGER = "odoo.addons.loket_integration.controllers.oauth_callback"
@@ -26,6 +29,19 @@ class TestOAuthCallback(LoketHttpCase):
         code = self.fake.issue_code(self.integration._loket_redirect_uri())
         query = "&".join(f"{k}={v}" for k, v in dict({"code": code}, **params).items())
         return self.url_open(f"/loket/oauth/callback?{query}", allow_redirects=False)
+
+    def _assert_refused(self, response, message):
+        """The callback answered 400 with ``message`` and stored nothing: no code was
+        exchanged, no token kept, the integration is not connected."""
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(message, response.text)
+        self.assertEqual(self.fake.token_requests, [])
+        self.assertFalse(self.env["loket.token"].sudo().search([("integration_id", "=", self.integration.id)]))
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "draft")
+
+    def _state_record(self, state):
+        return self.env["loket.oauth.state"].sudo().search([("state_hash", "=", _digest(state))])
 
     def test_callback_with_valid_state_connects_and_stores_only_the_refresh_token(self):
         self.authenticate("admin", "admin")
@@ -52,12 +68,20 @@ class TestOAuthCallback(LoketHttpCase):
         self.authenticate("admin", "admin")
         state = self._start_login()
         with self.assertLogs(CALLBACK_LOGGER, "WARNING") as refusals:
-            self.assertEqual(self._callback(state="forged").status_code, 400)
-            self.assertEqual(self._callback().status_code, 400)
+            forged = self._callback(state="forged")
+            self.assertEqual(forged.status_code, 400)
+            missing = self._callback()
+            self.assertEqual(missing.status_code, 400)
             self.assertIn(self._callback(state=state).status_code, (302, 303))
-            self.assertEqual(self._callback(state=state).status_code, 400)  # single use
+            replayed = self._callback(state=state)
+            self.assertEqual(replayed.status_code, 400)  # single use
         self.assertEqual(len(refusals.records), 3)
-        self.assertEqual(self.fake.token_requests, ["authorization_code"])
+        self.assertEqual(self.fake.token_requests, ["authorization_code"])  # the replayed code was not exchanged
+        # Each refusal says why, in the page and in the log.
+        for response in (forged, missing):
+            self.assertIn("This Loket login link is not valid.", response.text)
+        self.assertIn("has been used already", replayed.text)
+        self.assertIn("has been used already", refusals.output[2])
 
     def test_a_loket_administrator_without_system_rights_can_connect(self):
         new_test_user(self.env, "loket_admin", groups="loket_integration.group_loket_manager,base.group_user")
@@ -84,8 +108,50 @@ class TestOAuthCallback(LoketHttpCase):
         state = self._start_login("admin")
         self.authenticate("loket_other", "loket_other")
         with self.assertLogs(CALLBACK_LOGGER, "WARNING"):
-            self.assertEqual(self._callback(state=state).status_code, 400)
+            response = self._callback(state=state)
+            self.assertEqual(response.status_code, 400)
         self.assertEqual(self.fake.token_requests, [])
+        self._assert_refused(response, "started by another user")
+        self.assertFalse(self._state_record(state).used)  # the user who started it can still finish it
+        self.authenticate("admin", "admin")
+        self.assertIn(self._callback(state=state).status_code, (302, 303))
+
+    def test_callback_refuses_an_expired_state(self):
+        self.authenticate("admin", "admin")
+        state = self._start_login()
+        self._state_record(state).expires_at = "2000-01-01 00:00:00"
+        with self.assertLogs(CALLBACK_LOGGER, "WARNING") as refusals:
+            response = self._callback(state=state)
+        self._assert_refused(response, "has expired")
+        self.assertIn("has expired", refusals.output[0])
+        self.assertFalse(self._state_record(state).used)
+
+    def test_callback_refuses_a_state_of_another_database(self):
+        """A login started in another database (e.g. the production database this one was
+        copied from while the login was under way: same rows, other name) is not finished here."""
+        self.authenticate("admin", "admin")
+        tag = loket_oauth_state._database_tag
+        with patch.object(loket_oauth_state, "_database_tag", lambda dbname: tag(f"{dbname}_production")):
+            state = self._start_login()
+        self.assertTrue(self._state_record(state))
+        with self.assertLogs(CALLBACK_LOGGER, "WARNING"):
+            response = self._callback(state=state)
+        self._assert_refused(response, "started in another Odoo database")
+        self.assertFalse(self._state_record(state).used)
+
+    def test_only_who_may_change_the_integration_can_connect_it(self):
+        new_test_user(self.env, "loket_reader", groups="loket_integration.group_loket_user,base.group_user")
+        with self.assertRaises(AccessError):  # a Loket user reads the integration, does not replace its login
+            self._start_login("loket_reader")
+        manager = new_test_user(
+            self.env, "loket_demoted", groups="loket_integration.group_loket_manager,base.group_user"
+        )
+        state = self._start_login("loket_demoted")
+        manager.groups_id = [Command.unlink(self.env.ref("loket_integration.group_loket_manager").id)]
+        self.authenticate("loket_demoted", "loket_demoted")
+        with self.assertLogs(CALLBACK_LOGGER, "WARNING"):
+            self._assert_refused(self._callback(state=state), "You may no longer connect Krakeling")
+        self.assertFalse(self._state_record(state).used)
 
 
 @tagged("post_install", "-at_install")

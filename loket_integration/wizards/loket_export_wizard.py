@@ -6,7 +6,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..loket.payroll_csv import PayrollCsvError
 from ..models.loket_export import EMPLOYEE_SCOPES
 
 
@@ -214,13 +213,11 @@ class LoketExportWizard(models.TransientModel):
         )
 
     def action_generate(self):
-        return self._open_export(self._generate_export(self.recipient_ids))
+        return self._generate_export(self.recipient_ids)
 
     def action_generate_and_send(self):
         """Generate, then send straight to Loket (mailing the file too when the integration delivers both)."""
-        export = self._generate_export(self.recipient_ids if self.delivery == "both" else None)
-        export._loket_send()
-        return self._open_export(export)
+        return self._generate_export(self.recipient_ids if self.delivery == "both" else None, send=True)
 
     @staticmethod
     def _open_export(export):
@@ -232,21 +229,22 @@ class LoketExportWizard(models.TransientModel):
             "target": "current",
         }
 
-    def _generate_export(self, recipients):
+    def _generate_export(self, recipients, send=False):
+        """The export, opened; for many employees a notification that the background makes
+        it (loket.job kind ``export``; ``send``: then sends it, as the export's own button)."""
         self.ensure_one()
         if not self.period_id:
             raise UserError(self.env._("Choose the payroll period to export."))
         if not self.employee_ids:
             raise UserError(self.env._("Choose at least one employee to export."))
-        try:
-            export = self.env["loket.export"]._generate(
-                self.integration_id,
-                self.period_id,
-                self.employee_ids,
-                recipients,
-                employee_scope=self.employee_scope,
-                allow_empty=False,
-            )
-        except PayrollCsvError as exc:
-            raise UserError(self.env._("The Loket file cannot be made: %(error)s", error=str(exc))) from None
-        return export
+        Export = self.env["loket.export"]
+        args = (self.integration_id, self.period_id, self.employee_ids, recipients, self.employee_scope)
+        job = Export._loket_export_in_background(*args, send=send)
+        if job:
+            action = job._loket_started_notification()
+            action["params"]["next"] = {"type": "ir.actions.act_window_close"}
+            return action
+        export = Export._loket_generate_checked(*args)
+        if send:
+            export._loket_send()  # many rows: in the background, the export shows how far it got
+        return self._open_export(export)

@@ -128,6 +128,31 @@ class FakeLoket:
                 self.version_numbers[employment["id"]] += 1
         return employee
 
+    def add_employers(self, count, administrations=1):
+        """``count`` more employers this login reaches (an accountant's), each with
+        ``administrations`` payroll administrations; returns the new employers.
+        Kept in ``data``: a test's additions go with its data."""
+        added = []
+        others = self.data.setdefault("other_employers", [])
+        for _ in range(count):
+            n = len(others) + 1
+            employer = {"id": f"employer-{n:05d}", "companyName": f"Klant {n:05d} B.V.", "employerNumber": 10000 + n}
+            payroll_administrations = [
+                {
+                    "id": f"administration-{n:05d}-{a}",
+                    "name": f"Klant {n:05d} administratie {a}",
+                    "description": "Maandverloning",
+                    "clientNumber": 100000 + n * 10 + a,
+                    "payrollPeriodType": {"key": 1, "value": "Maand"},
+                    "startDate": "2020-01-01",
+                    "endDate": None,
+                }
+                for a in range(1, administrations + 1)
+            ]
+            others.append({"employer": employer, "administrations": payroll_administrations})
+            added.append(employer)
+        return added
+
     def employee(self, number):
         return next(e for e in self.data["employees"] if e["employeeNumber"] == number)
 
@@ -275,10 +300,15 @@ class FakeLoket:
         return employer_id == self.employer_id
 
     def _providers_employers(self, request):
-        return [self.data["employer"]]
+        return [self.data["employer"], *(other["employer"] for other in self.data.get("other_employers", ()))]
 
     def _providers_employers_employerId_payrolladministrations(self, request, employerId):
-        return [self.data["administration"]] if self._check_employer(employerId) else _json(404, {})
+        if self._check_employer(employerId):
+            return [self.data["administration"]]
+        for other in self.data.get("other_employers", ()):
+            if other["employer"]["id"] == employerId:
+                return other["administrations"]
+        return _json(404, {})
 
     def _providers_employers_employerId_departments(self, request, employerId):
         return self.data["departments"] if self._check_employer(employerId) else _json(404, {})

@@ -1,0 +1,61 @@
+"""The test command's log check (scripts/run_tests.py): which lines of Odoo's log fail the run."""
+
+import importlib.util
+import os
+
+import pytest
+
+SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts", "run_tests.py")
+
+
+@pytest.fixture(scope="module")
+def run_tests():
+    spec = importlib.util.spec_from_file_location("run_tests", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def line(level, logger, message, db="loket_test_1_2"):
+    return f"2026-11-26 00:12:34,560 4242 {level} {db} {logger}: {message} "
+
+
+STARTING = line("INFO", "odoo.addons.loket_integration.tests.test_export", "Starting TestExport.test_x ...")
+
+
+@pytest.mark.parametrize(
+    "logged",
+    [
+        line("WARNING", "odoo.addons.loket_integration.models.loket_payroll_period", "Loket payroll periods ..."),
+        line("WARNING", "odoo.addons.loket_integration.controllers.oauth_callback", "Refused a Loket OAuth callback"),
+        line(
+            "WARNING",
+            "odoo.addons.base.models.ir_model",
+            "Two fields (totals_text, totals) of loket.export() have the same label: Totals. "
+            "[Modules: loket_integration and loket_integration]",
+        ),
+        line("WARNING", "odoo.addons.loket_integration.tests.test_tours.TestLoketTours.test_x.browser", "warn"),
+    ],
+)
+def test_a_warning_of_the_addon_fails_the_run(run_tests, logged):
+    problems, warnings, others = run_tests.check_log("\n".join([STARTING, logged]))
+    assert (problems, warnings, others) == ([], [logged], [])
+
+
+def test_warnings_of_odoo_itself_are_listed_apart_and_errors_are_problems(run_tests):
+    core = line("WARNING", "odoo.osv.expression", "Unexpected domain [('id', 'child_of', False)]")
+    error = line("ERROR", "odoo.sql_db", "bad query")
+    info = line("INFO", "odoo.addons.loket_integration.models.loket_export", "warning: not a WARNING line")
+    problems, warnings, others = run_tests.check_log("\n".join([STARTING, core, error, info]))
+    assert (problems, warnings, others) == ([error], [], [core])
+
+
+def test_the_database_name_does_not_make_a_warning_the_addons(run_tests):
+    core = line("WARNING", "odoo.modules.registry", "something", db="loket_test_9_9")
+    assert run_tests.check_log("\n".join([STARTING, core]))[1] == []
+
+
+def test_a_log_level_hiding_the_addons_lines_fails_the_run(run_tests):
+    problems, _warnings, _others = run_tests.check_log(line("INFO", "odoo.tests.result", "0 failed"), tests_ran=True)
+    assert len(problems) == 1 and "hides" in problems[0]
+    assert run_tests.ODOO_LOG_LEVEL in ("info", "debug")
