@@ -51,9 +51,12 @@ def orm_floor(env, integration, rows):
     with its context flags, prepared beforehand (not timed). Rolled back afterwards."""
     from odoo import fields
 
+    from odoo.addons.loket_integration.loket.contract_plan import Span, plan
     from odoo.addons.loket_integration.loket.employee_mapper import contract_values
     from odoo.addons.loket_integration.models.loket_employee_bulk import BULK_CREATE_CONTEXT
+    from odoo.addons.loket_integration.models.loket_employment_states import STATE_VALUES
 
+    to_date = fields.Date.to_date
     lookups, countries = {}, {}
     items = [
         (index, contract_values(item["employment"], item["entity"], item["hours"]))
@@ -63,18 +66,24 @@ def orm_floor(env, integration, rows):
     integration._loket_preload_lookups("hr.department", {v["department_name"] for _i, v in items}, lookups)
     integration._loket_preload_lookups("hr.job", {v["job_name"] for _i, v in items}, lookups)
     employee_vals = [integration._loket_employee_vals(row, created=True, countries=countries) for row in rows]
+    # The states "Add all" gives (loket/contract_plan.py), worked out beforehand: not timed.
     today = fields.Date.today()
+    spans = {}
+    for index, values in items:
+        span = Span(values["loket_employment_id"], to_date(values["date_start"]), to_date(values["date_end"]))
+        spans.setdefault(index, []).append(span)
+    targets = {index: plan(employee_spans, today) for index, employee_spans in spans.items()}
     contract_vals = []
     for index, values in items:
         vals, department = integration._loket_contract_vals(values, lookups)
-        state = integration._loket_new_contract_state(values, today)
+        state = STATE_VALUES[targets[index][values["loket_employment_id"]]]
         contract_vals.append((index, values, vals, department, state))
     env.flush_all()
     started = time.perf_counter()
     employees = env["hr.employee"].with_context(**BULK_CREATE_CONTEXT).create(employee_vals)
     env["hr.contract"].with_context(**BULK_CREATE_CONTEXT).create(
         [
-            integration._loket_new_contract_vals(employees[index], values, vals, department, state)
+            dict(integration._loket_new_contract_vals(employees[index], values, vals, department), **state)
             for index, values, vals, department, state in contract_vals
         ]
     )
