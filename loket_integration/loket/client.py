@@ -64,6 +64,13 @@ class LoketClient:
                 return
             page = current + 1
 
+    def page(self, resource, path_params=None, number=1):
+        """One page of a paged list: ``(items, total pages, total size)`` (the envelope ``iterate`` walks)."""
+        query = {"pageSize": self.page_size, "pageNumber": number}
+        body = self.request(resource, path_params or {}, query) or {}
+        items = body.get("_embedded") or []
+        return items, int(body.get("totalPages") or 1), int(body.get("totalSize") or len(items))
+
     def _send(self, resource, path_params, params, body, retried=False):
         path = resource.url_path(**path_params)
         token = self.oauth.access_token()
@@ -94,9 +101,7 @@ class LoketClient:
 
     def employers_page(self, number=1):
         """One page of the employers list: ``(employers, total pages, total size)``."""
-        body = self.request(R.EMPLOYERS, params={"pageSize": self.page_size, "pageNumber": number}) or {}
-        employers = body.get("_embedded") or []
-        return employers, int(body.get("totalPages") or 1), int(body.get("totalSize") or len(employers))
+        return self.page(R.EMPLOYERS, number=number)
 
     def payroll_administrations(self, employer_id):
         return self.iterate(R.PAYROLL_ADMINISTRATIONS, {"employerId": employer_id})
@@ -113,12 +118,9 @@ class LoketClient:
         return self.iterate(R.EMPLOYEES, {"employerId": employer_id}, filter=filter)
 
     def employees_first_page(self, employer_id):
-        """The first page of the employees list and its size: ``(employees, total pages, total size)``,
-        for a caller that decides from the size how to go on (and reuses the page)."""
-        body = self.request(R.EMPLOYEES, {"employerId": employer_id}, {"pageSize": self.page_size, "pageNumber": 1})
-        body = body or {}
-        employees = body.get("_embedded") or []
-        return employees, int(body.get("totalPages") or 1), int(body.get("totalSize") or len(employees))
+        """The first page of the employees list: ``(employees, total pages, total size)``, for a
+        caller that decides from the size how to go on (and reuses the page)."""
+        return self.page(R.EMPLOYEES, {"employerId": employer_id})
 
     def employments(self, employer_id, filter=None):  # noqa: A002
         return self.iterate(R.EMPLOYMENTS, {"employerId": employer_id}, filter=filter)

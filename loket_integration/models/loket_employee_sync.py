@@ -220,7 +220,9 @@ class LoketIntegration(models.Model):
     def _loket_apply_decisions(self, rows):
         """Add (in bulk, see _loket_add_employees) and map ``rows``; returns ``(added, mapped)``."""
         self._loket_check_decisions(rows)
-        to_add = self._loket_rows_ready(rows.filtered(lambda r: r.decision == "add" and not r.employee_id))
+        to_add = rows.filtered(lambda r: r.decision == "add" and not r.employee_id)
+        to_add.fetch(["data"])  # one query for the batch: ``data`` is not prefetched row by row
+        to_add = self._loket_rows_ready(to_add)
         if to_add:
             self._loket_add_employees(to_add)
         to_map = (rows - to_add).filtered(lambda r: r.decision == "map")
