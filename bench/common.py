@@ -57,6 +57,7 @@ def fake_loket(n_employees, **options):
     fake = FakeLoket(n_employees=n_employees, **options)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake.install(rsps)
+        fake.http_mock = rsps  # its log of calls keeps every response: see CallPeaks
         yield fake
 
 
@@ -93,7 +94,7 @@ def add_all_employees(integration):
     integration.action_refresh_payroll_components()
 
 
-def run_jobs(env):
+def run_jobs(env, after_call=None):
     """What Odoo's cron worker does with the background runs (loket.job): call the jobs
     cron, commit, again, until no run is queued or running. Returns the number of calls."""
     Job = env["loket.job"]
@@ -102,6 +103,8 @@ def run_jobs(env):
         Job._cron_process_jobs()
         env.cr.commit()
         calls += 1
+        if after_call:
+            after_call()
     return calls
 
 

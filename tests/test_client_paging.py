@@ -51,3 +51,19 @@ def test_operations_reach_their_resources(fake, client):
     assert client.payroll_period_data_defaults(employment)["shift"] == {"shiftNumber": 1}
     versions = client.employment_version_numbers(fake.employer_id)
     assert set(versions) == {e["id"] for e in fake.data["employments"]}
+
+
+def test_employer_list_pages_go_on_from_a_given_page(recorder):
+    import responses
+
+    fake = FakeLoket(n_employees=600)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake.install(rsps)
+        client = make_client(fake, recorder)
+        pages = client.employer_list_pages("employees", fake.employer_id, start=2)
+        number, employees, total = next(pages)  # one request so far
+        assert (number, len(employees), total, len(fake.requests)) == (2, 250, 3, 1)
+        assert employees[0]["employeeNumber"] == 251
+        assert [(n, len(e)) for n, e, _t in pages] == [(3, 100)]
+    assert [q["pageNumber"] for _, _, q in fake.requests] == ["2", "3"]
+    assert fake.requests[0][1] == f"/providers/employers/{fake.employer_id}/employees"

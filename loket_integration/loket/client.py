@@ -30,6 +30,15 @@ class PayrollPeriodDataResult:
         return bool(self.failed) and bool(self.succeeded)
 
 
+# The employer-wide lists an employee sync reads, by name (see employer_list_pages).
+EMPLOYER_LISTS = {
+    "organizational_entities": R.ACTUAL_ORGANIZATIONAL_ENTITIES,
+    "working_hours": R.ACTUAL_WORKING_HOURS,
+    "employments": R.EMPLOYMENTS,
+    "employees": R.EMPLOYEES,
+}
+
+
 class LoketClient:
     def __init__(self, environment, oauth, transport=None, page_size=PAGE_SIZE):
         self.environment = environment
@@ -46,20 +55,26 @@ class LoketClient:
 
     def iterate(self, resource, path_params=None, filter=None, params=None):  # noqa: A002 - Loket's name
         """Every entity of a paged list resource, page by page (a generator)."""
+        for _number, items, _total in self.pages(resource, path_params, filter=filter, params=params):
+            yield from items
+
+    def pages(self, resource, path_params=None, start=1, filter=None, params=None):  # noqa: A002
+        """The pages of a list resource from page ``start`` on, as ``(page number, entities,
+        total pages)`` (a generator): a caller may stop after a few and go on later from there."""
         query = dict(params or {})
         if filter:
             query["filter"] = filter
         if not resource.paged:  # the document gives this list no paging parameters
-            yield from (self.request(resource, path_params, query or None) or {}).get("_embedded") or ()
+            yield 1, (self.request(resource, path_params, query or None) or {}).get("_embedded") or [], 1
             return
         query["pageSize"] = self.page_size
-        page = 1
+        page = start
         while True:
             query["pageNumber"] = page
             body = self.request(resource, path_params, query) or {}
-            yield from body.get("_embedded") or ()
             current = int(body.get("currentPage") or page)
             total = int(body.get("totalPages") or 0)
+            yield current, body.get("_embedded") or [], total
             if current >= total:
                 return
             page = current + 1
@@ -146,6 +161,11 @@ class LoketClient:
     def actual_working_hours(self, employer_id, reference_date=None):
         params = {"referenceDate": reference_date.isoformat()} if reference_date else None
         return self.iterate(R.ACTUAL_WORKING_HOURS, {"employerId": employer_id}, params=params)
+
+    def employer_list_pages(self, name, employer_id, start=1):
+        """``pages`` of one of the employer-wide lists the employee sync joins: ``employees``,
+        ``employments``, ``organizational_entities`` or ``working_hours`` (the actual ones)."""
+        return self.pages(EMPLOYER_LISTS[name], {"employerId": employer_id}, start)
 
     # -- payroll ------------------------------------------------------------------
 

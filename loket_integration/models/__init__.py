@@ -20,6 +20,8 @@ from . import loket_job
 from . import loket_integration_jobs
 from . import loket_employee_bulk
 from . import loket_employee_jobs
+from . import loket_fetch_item
+from . import loket_employee_fetch
 from . import loket_administration_jobs
 from . import loket_wage_values
 from . import loket_payroll_period

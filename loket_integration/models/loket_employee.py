@@ -14,7 +14,7 @@ STATUSES = [
     ("skipped", "Not imported"),
 ]
 # Bookkeeping of the synchronisation: not something to group the list by.
-TECHNICAL_FIELDS = ("loket_id", "data", "data_hash", "pending_sync")
+TECHNICAL_FIELDS = ("loket_id", "data", "data_hash", "pending_sync", "apply_job_id", "apply_sets_add")
 # Who may read a Loket employee's personal data: those who may read private employee data
 # (HR officers) and Loket administrators, who decide about and apply the rows.
 PRIVATE_GROUPS = "hr.group_hr_user,loket_integration.group_loket_manager"
@@ -93,6 +93,20 @@ class LoketEmployee(models.Model):
     pending_sync = fields.Boolean(
         "Waiting for sync", help="Loket data changed since the bound Odoo employee was last updated"
     )
+    # The rows a background apply run still has to do are marked on the rows, not listed in
+    # the run: each batch reads its 200 rows, whatever the number of rows in the run.
+    apply_job_id = fields.Many2one(
+        "loket.job",
+        "Apply run",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The run that still has to apply this row's decision",
+    )
+    apply_sets_add = fields.Boolean(
+        "Run sets Add", readonly=True, copy=False, help="The apply run first sets this row's decision to Add"
+    )
 
     _sql_constraints = [("loket_unique", "unique(integration_id, loket_id)", "This Loket employee is listed already.")]
 
@@ -151,7 +165,7 @@ class LoketEmployee(models.Model):
             ids = sorted(row_ids)
             if not add:
                 integration._loket_check_decisions(self.browse(ids))
-            payload = {"row_ids": ids, "add_ids": ids if add else []}
+            payload = {"row_ids": ids, "add": add}  # moved onto the rows when the run starts
             job = integration._loket_start_job("apply_decisions", payload=payload, total=len(ids))
             if job.background:
                 result = job._loket_started_notification()

@@ -4,83 +4,93 @@ from odoo import models
 
 from .loket_employee_sync import BATCH_SIZE
 
-STORE_CHUNK = 1000  # fetched employees stored per step, to keep the ORM's cache small
-
 
 class LoketJob(models.Model):
     _inherit = "loket.job"
 
-    # -- fetch employees (payload: {"employees": first page, when the request read it}) --
+    # -- fetch employees (payload: the state of integration._loket_fetch_batch, which reads
+    #    Loket's lists a few pages per batch, then joins and stores them a chunk per batch) --
 
     def _loket_job_batch_fetch_employees(self):
         integration = self.integration_id
         client, requests = integration._loket_counting_client()
-        employees = (self.payload or {}).get("employees")
-        bundles = integration._loket_call(
-            lambda client: integration._loket_fetch_employee_bundles(client, employees=employees), client
+        state = dict(self.payload or {})
+        finished, joined, new_rows = integration._loket_call(
+            lambda client: integration._loket_fetch_batch(self, state, client), client
         )
-        integration._loket_flag_missing(bundles)  # needs the complete list, not one chunk
-        new_rows = self.env["loket.employee"]
-        for start in range(0, len(bundles), STORE_CHUNK):
-            new_rows |= integration._loket_store_employees(bundles[start : start + STORE_CHUNK])
-            self._loket_release_cache()
-        self.write({"payload": {}, "total_count": len(bundles)})
-        self._loket_add(
-            done_count=len(bundles), fetched_count=len(bundles), new_count=len(new_rows), request_count=requests()
-        )
-        return True
+        self.payload = state
+        self._loket_add(done_count=joined, fetched_count=joined, new_count=len(new_rows), request_count=requests())
+        self._loket_release_cache()
+        return finished
 
-    # -- apply decisions (payload: {"row_ids": loket.employee ids still to apply,
-    #    "add_ids": those of them whose decision the run sets to Add first}) ---------------
+    # -- apply decisions: the rows still to apply carry the run (loket.employee.apply_job_id,
+    #    apply_sets_add when the run sets their decision to Add first), so that a batch reads
+    #    its own rows only; the payload ({"row_ids", "add"}) is the request's, moved onto
+    #    the rows when the run starts ----------------------------------------------------
+
+    def _loket_job_prepare_apply_decisions(self):
+        self._loket_take_rows(self.payload or {})
+        self.payload = {}
+
+    def _loket_job_join_apply_decisions(self, payload):
+        """A second Apply (or Add) while one runs: its rows are added to the run."""
+        self.total_count += self._loket_take_rows(payload or {})
+
+    def _loket_take_rows(self, payload):
+        """Mark the rows of ``payload`` as this run's; returns how many were not already.
+        (Rows of a run that failed keep its mark until another run takes them.)"""
+        Rows = self.env["loket.employee"]
+        rows = Rows.browse(payload.get("row_ids") or [])
+        mine = Rows.search([("id", "in", rows.ids), ("apply_job_id", "=", self.id)])
+        new = rows - mine
+        new.write({"apply_job_id": self.id, "apply_sets_add": bool(payload.get("add"))})
+        if payload.get("add"):
+            mine.write({"apply_sets_add": True})
+        return len(new)
 
     def _loket_job_batch_apply_decisions(self):
-        payload = self.payload or {}
-        ids, add_ids = payload.get("row_ids") or [], set(payload.get("add_ids") or [])
-        batch, rest = ids[:BATCH_SIZE], ids[BATCH_SIZE:]
-        rows = self.env["loket.employee"].browse(batch).exists()
-        to_add = rows.filtered(lambda r: r.id in add_ids)._not_applied()
+        Rows = self.env["loket.employee"]
+        rows = Rows.search([("apply_job_id", "=", self.id)], order="id", limit=BATCH_SIZE)
+        to_add = rows.filtered("apply_sets_add")._not_applied()
         to_add.write({"decision": "add"})
         integration = self.integration_id
         if integration._loket_rows_lacking_data():
             integration._loket_refresh_rows()  # rows not imported before: their Loket data was erased
         added, mapped = integration._loket_apply_decisions(rows)
         rows._loket_erase_unneeded()
-        self.payload = {"row_ids": rest, "add_ids": [i for i in rest if i in add_ids]}
-        self._loket_add(done_count=len(batch), added_count=added, updated_count=mapped)
+        rows.write({"apply_job_id": False, "apply_sets_add": False})
+        self._loket_add(done_count=len(rows), added_count=added, updated_count=mapped)
         self._loket_release_cache()
-        return not rest
-
-    def _loket_job_join_apply_decisions(self, payload):
-        """A second Apply (or Add) while one runs: its rows are added to the run."""
-        current = self.payload or {}
-        ids, add_ids = current.get("row_ids") or [], current.get("add_ids") or []
-        known = set(ids)
-        new = [i for i in (payload or {}).get("row_ids") or [] if i not in known]
-        new_add = [i for i in (payload or {}).get("add_ids") or [] if i not in set(add_ids)]
-        if new or new_add:
-            self.write(
-                {
-                    "payload": {"row_ids": ids + new, "add_ids": add_ids + new_add},
-                    "total_count": self.total_count + len(new),
-                }
-            )
+        return not Rows.search_count([("apply_job_id", "=", self.id)], limit=1)
 
     # -- synchronise (payload: {"full": bool} then the sync's state) -----------------------
 
     def _loket_job_batch_sync_employees(self):
         integration = self.integration_id
         state = dict(self.payload or {})
-        if "started" not in state:  # the first step: read Loket, refresh the rows
+        if "started" not in state or "fetch" in state:  # reading Loket: the start, then the fetch
             client, requests = integration._loket_counting_client()
-            started = integration._loket_call(
-                lambda client: integration._loket_sync_start(state.get("full"), client), client
+            if "started" not in state:
+                started = integration._loket_call(
+                    lambda client: integration._loket_sync_start(self, state.get("full"), client), client
+                )
+                self._loket_add(request_count=requests())
+                if started is None:
+                    return True  # Loket changed nothing
+                self.payload = started
+                return False
+            finished, joined, new_rows = integration._loket_call(
+                lambda client: integration._loket_fetch_batch(self, state["fetch"], client), client
             )
-            self._loket_add(request_count=requests())
-            if started is None:
-                return True  # Loket changed nothing
-            pending = self.env["loket.employee"].search_count(integration._loket_pending_domain())
-            self.write({"payload": started, "total_count": pending})
-            self._loket_add(fetched_count=started["employees"], new_count=len(started["new_row_ids"]))
+            state["employees"] += joined
+            state["new_row_ids"] += new_rows.ids
+            self._loket_add(fetched_count=joined, new_count=len(new_rows), request_count=requests())
+            if finished:
+                integration._loket_sync_fetched(self)
+                del state["fetch"]
+                self.total_count = self.env["loket.employee"].search_count(integration._loket_pending_domain())
+            self.payload = state
+            self._loket_release_cache()
             return False
         handled = integration._loket_sync_batch(state)
         if handled:

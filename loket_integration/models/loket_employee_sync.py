@@ -7,6 +7,7 @@ import time
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
+from ..loket.employee_bundles import join_bundles
 from ..loket.employee_mapper import contract_values, employee_values, minimal_bundle, row_summary
 from .loket_job import INLINE_LIMIT
 
@@ -94,26 +95,9 @@ class LoketIntegration(models.Model):
             r["employmentId"]: r["organizationalEntity"] for r in client.actual_organizational_entities(employer)
         }
         hours = {r["employmentId"]: r["workingHours"] for r in client.actual_working_hours(employer)}
-        employments, elsewhere = {}, set()
-        for employment in client.employments(employer):
-            administration = (employment.get("payrollAdministration") or {}).get("id")
-            if administration and administration != self.loket_administration_id:
-                elsewhere.add(employment["employee"]["id"])  # another administration of the same employer
-                continue
-            employments.setdefault(employment["employee"]["id"], {})[employment["id"]] = {
-                "employment": employment,
-                "entity": entities.get(employment["id"]),
-                "hours": hours.get(employment["id"]),
-            }
-        bundles = {}
-        for employee in client.employees(employer) if employees is None else employees:
-            if employee["id"] in elsewhere and employee["id"] not in employments:
-                continue  # employed only in another administration: that integration's employee
-            bundles[employee["id"]] = {  # Loket listing one employee twice keeps one
-                "employee": employee,
-                "employments": list(employments.get(employee["id"], {}).values()),
-            }
-        return list(bundles.values())
+        employments = list(client.employments(employer))
+        employees = client.employees(employer) if employees is None else employees
+        return join_bundles(employees, employments, entities, hours, self.loket_administration_id)
 
     def action_fetch_employees(self):
         """Fetch the Loket employees: in this request when Loket lists them on one page of
@@ -144,12 +128,16 @@ class LoketIntegration(models.Model):
         Returns the new rows."""
         self.ensure_one()
         bundles = [minimal_bundle(b) for b in bundles]  # rows keep only what the sync uses
-        # One query for every row's fingerprint, whatever the number of employees.
+        # One query for the fingerprints of these employees' rows.
         self.env["loket.employee"].flush_model(["loket_id", "data_hash", "integration_id"])
-        self.env.cr.execute("SELECT loket_id, id, data_hash FROM loket_employee WHERE integration_id = %s", (self.id,))
+        self.env.cr.execute(
+            "SELECT loket_id, id, data_hash FROM loket_employee WHERE integration_id = %s AND loket_id = ANY(%s)",
+            (self.id, [b["employee"]["id"] for b in bundles]),
+        )
         known = {loket_id: (row_id, digest) for loket_id, row_id, digest in self.env.cr.fetchall()}
         for loket_id in self._loket_rows_lacking_data():  # erased, and needed again
-            known[loket_id] = (known[loket_id][0], None)
+            if loket_id in known:
+                known[loket_id] = (known[loket_id][0], None)
         hashes = {b["employee"]["id"]: _bundle_hash(b) for b in bundles}
         changed = [b for b in bundles if known.get(b["employee"]["id"], (None, None))[1] != hashes[b["employee"]["id"]]]
         if not changed:
@@ -322,44 +310,38 @@ class LoketIntegration(models.Model):
 
     # -- nightly synchronisation -----------------------------------------------------------
 
-    def _loket_sync_employees(self, full=False, client=None):
+    def _loket_sync_employees(self, full=False):
         """Fetch what changed, refresh the mapping rows, update bound employees
-        (logging each change) and ask the administrators about new Loket employees.
+        (logging each change) and ask the administrators about new Loket employees,
+        in this process: the steps of a ``sync_employees`` run (loket.job), inline. A run
+        of this integration that is unfinished (a crash) is resumed rather than started
+        again. Returns how many employees were updated.
 
         Incremental: when no employment's ``lastModifiedVersionNumber`` moved, only
-        that list is read; a full pass runs on demand and weekly. Committed per
-        batch outside tests; a crashed run is resumed by the next (rows still
-        ``pending_sync``), and rows and contracts are keyed by Loket ids, so nothing
-        is created twice. One run per integration at a time (advisory lock)."""
+        that list is read; a full pass runs on demand and weekly. Rows and contracts
+        are keyed by Loket ids, so nothing is created twice. One run per integration at
+        a time (advisory lock)."""
         self.ensure_one()
         self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK_NAMESPACE, self.id))
         if not self.env.cr.fetchone()[0]:
             _logger.info("Loket sync of %s is already running; skipped", self.name)
             return False
         try:
-            return self._loket_sync_employees_locked(full, client or self._loket_client())
+            job = self._loket_start_job("sync_employees", payload={"full": full}, inline=True)
+            if job.state in ("queued", "running"):  # an unfinished run was there: it goes on
+                job._loket_run_inline()
+            return job.updated_count
         finally:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK_NAMESPACE, self.id))
 
-    def _loket_sync_employees_locked(self, full, client):
-        state = self._loket_sync_start(full, client)
-        self._loket_commit()
-        if state is None:
-            return 0
-        while self._loket_sync_batch(state):
-            self._loket_commit()
-        self._loket_sync_end(state)
-        self._loket_commit()
-        _logger.info("Loket sync of %s: %s", self.name, self.last_sync_summary)
-        return state["changed"]
+    # The run in steps, for a sync run (loket.job), which keeps ``state`` (JSON) with each
+    # batch: start, the fetch in batches (loket_employee_fetch.py), batches of updates
+    # until one finds nothing to do, end.
 
-    # The run in steps, for the loop above and for a background run (loket.job), which
-    # keeps ``state`` (JSON) with each batch: start, batches until one finds nothing to do, end.
-
-    def _loket_sync_start(self, full, client):
-        """Read what changed and refresh the mapping rows; the version numbers are stored with
-        the rows (bound rows that changed stay ``pending_sync`` until updated). Returns the
-        run's state, or None when Loket changed nothing (then the run is over)."""
+    def _loket_sync_start(self, job, full, client):
+        """Read what changed. Returns the run's state, or None when Loket changed nothing
+        (then the run is over). The version numbers read now are kept with the run
+        (loket.fetch.item) and become the known ones once the rows are refreshed."""
         now = fields.Datetime.now()
         full = full or not self.last_full_sync or self.last_full_sync < now - FULL_SYNC_EVERY
         versions = client.employment_version_numbers(self.loket_employer_id)
@@ -370,18 +352,28 @@ class LoketIntegration(models.Model):
         ):
             self.write({"last_sync": now, "last_sync_summary": self.env._("No change in Loket")})
             return None
-        bundles = self._loket_fetch_employee_bundles(client)
-        self._loket_flag_missing(bundles)
-        new_rows = self._loket_store_employees(bundles)
-        self.employee_version_numbers = versions
+        self.env["loket.fetch.item"].sudo().create(
+            [
+                {"job_id": job.id, "list_name": "employment_versions", "key": key, "data": number}
+                for key, number in versions.items()
+            ]
+        )
         return {
             "full": full,
             "started": time.time(),
-            "employees": len(bundles),
-            "new_row_ids": new_rows.ids,
+            "fetch": {},
+            "employees": 0,
+            "new_row_ids": [],
             "failed_ids": [],
             "changed": 0,
         }
+
+    def _loket_sync_fetched(self, job):
+        """The rows are refreshed: the version numbers read at the start are the known ones."""
+        items = self.env["loket.fetch.item"].sudo()
+        kept = items.search_fetch([("job_id", "=", job.id), ("list_name", "=", "employment_versions")], ["key", "data"])
+        self.employee_version_numbers = {item.key: item.data for item in kept}
+        items._loket_drop(job.ids, ["employment_versions"])
 
     def _loket_pending_domain(self):
         return [("integration_id", "=", self.id), ("pending_sync", "=", True), ("employee_id", "!=", False)]

@@ -112,6 +112,8 @@ class LoketJob(models.Model):
         """Start a run of ``kind`` for ``integration`` (or join the one already queued or
         running for the same kind, integration and ``res_id``: that job is returned and
         ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined).
+        A new job's ``_loket_job_prepare_<kind>()``, when defined, runs before its first batch
+        (e.g. to move a long list out of the payload).
 
         ``inline``: run to the end in this request; default: when ``total`` ≤ INLINE_LIMIT.
         Otherwise the job is queued and the jobs cron triggered. Returns the job."""
@@ -142,6 +144,9 @@ class LoketJob(models.Model):
                 "background": not inline,
             }
         )
+        prepare = getattr(job, f"_loket_job_prepare_{kind}", None)
+        if prepare:
+            prepare()
         if inline:
             job._loket_run_inline()
         else:
@@ -255,6 +260,7 @@ class LoketJob(models.Model):
                 "attempts": 0,
             }
         )
+        self._loket_cleanup()
         summary = self._loket_summary()
         notify = self.background and self.user_id and not self.user_id._is_superuser() and self.user_id.active
         self.integration_id.sudo().message_post(
@@ -270,6 +276,9 @@ class LoketJob(models.Model):
                     "sticky": bool(error),
                 },
             )
+
+    def _loket_cleanup(self):
+        """What a run deletes when it ends, done or failed (extended by the kinds that keep something)."""
 
     def _loket_summary(self):
         """The chatter line of a finished run: ``_loket_job_summary_<kind>()`` when the kind

@@ -97,6 +97,11 @@ MATRIX = [
     Row("loket.job",                    "rwcu  rwcu        r          -          -        -",
         lambda t: dict(_integration(t), kind="sync_employees"), lambda t: {"error": "Nagekeken"},
         company_field="company_id"),
+    # What a fetch run holds of Loket's lists between its batches (personal data): the addon's code only.
+    Row("loket.fetch.item",             "rwcu  -           -          -          -        -",
+        lambda t: {"job_id": t.env["loket.job"].create(dict(_integration(t), kind="fetch_employees")).id,
+                   "list_name": "employees", "key": "e1", "data": {"id": "e1"}},
+        lambda t: {"owner_key": "e2"}, company_field="job_id"),
     Row("loket.export.wizard",          "rwcu  rwcu        rwcu       -          -        -",
         lambda t: dict(_integration(t), year=2026), lambda t: {"year": 2025}),
 ]  # fmt: skip

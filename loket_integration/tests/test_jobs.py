@@ -5,6 +5,7 @@ import datetime
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import LoketCase
@@ -126,11 +127,31 @@ class TestJobs(LoketCase):
         rows.action_add()
         self.assertEqual(set(rows[:5].mapped("decision")), {"to_decide"}, "the request only queued the run")
         job = self.integration.loket_running_job_id
-        self.assertEqual(job.payload["add_ids"], rows.ids)
+        self.assertEqual(rows.apply_job_id, job, "the run's rows carry it, not its payload")
+        self.assertEqual(rows.mapped("apply_sets_add"), [True] * 6)
+        self.assertFalse(job.payload)
         self._run_loket_jobs()
         self.assertEqual(rows.mapped("status"), ["added"] * 5 + ["mapped"])
         self.assertEqual(rows[5].employee_id, existing)
         self.assertEqual((job.state, job.added_count), ("done", 5))
+        self.assertFalse(rows.apply_job_id, "each batch lets go of its rows")
+
+    def test_a_failed_add_does_not_leave_add_to_the_next_run(self):
+        rows = self._fetch_inline()
+        self._small_runs()
+        rows.action_add()
+        job = self.integration.loket_running_job_id
+        Integration = type(self.integration)
+        with patch.object(Integration, "_loket_apply_decisions", side_effect=UserError("Loket said no")):
+            self._run_loket_jobs()
+        self.assertEqual((job.state, job.error), ("failed", "Loket said no"))
+        self.assertEqual(set(rows.mapped("decision")), {"to_decide"}, "the failed batch was undone")
+        self.assertEqual(rows.mapped("apply_sets_add"), [True] * 6, "the failed run's rows keep its marks")
+        rows.write({"decision": "skip"})
+        rows.action_apply()  # a plain Apply of the same rows: they were marked "set Add" by the failed run
+        self._run_loket_jobs()
+        self.assertEqual(set(rows.mapped("status")), {"skipped"})
+        self.assertFalse(self._employees())
 
     def test_a_big_fetch_runs_in_the_background(self):
         self._small_runs(inline_limit=3)
@@ -156,7 +177,8 @@ class TestJobs(LoketCase):
         self.assertEqual((job.kind, job.state, job.background), ("sync_employees", "queued", True))
         self.assertNotEqual(rows[0].employee_id.private_city, "Zwolle 1", "nothing is synchronised in the cron's call")
         calls = self._run_loket_jobs()
-        self.assertEqual(calls, 5, job.read()[0])  # read Loket; 3 batches of 2; the end
+        # version numbers; Loket's four lists (a page each); joined; 3 batches of 2; the end
+        self.assertEqual(calls, 7, job.read()[0])
         self.assertEqual((job.state, job.fetched_count, job.done_count, job.updated_count), ("done", 6, 5, 5))
         self.assertEqual(rows[:5].employee_id.mapped("private_city"), [f"Zwolle {n}" for n in range(1, 6)])
         self.assertIn("5 updated", self.integration.last_sync_summary)
@@ -237,7 +259,7 @@ class TestJobs(LoketCase):
         # The batch was rolled back whole: batch 1 only, and the run still holds batches 2 and 3.
         self.assertEqual(len(self._employees()), 2)
         self.assertEqual((job.state, job.done_count), ("running", 2))
-        self.assertEqual(job.payload, {"row_ids": rows[2:].ids, "add_ids": []})
+        self.assertEqual(self.env["loket.employee"].search([("apply_job_id", "=", job.id)]), rows[2:])
 
         self._run_loket_jobs()
         self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
