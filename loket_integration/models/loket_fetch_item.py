@@ -13,9 +13,10 @@ class LoketFetchItem(models.Model):
     _log_access = False
     _rec_name = "key"
 
-    job_id = fields.Many2one("loket.job", required=True, ondelete="cascade", index=True)
+    job_id = fields.Many2one("loket.job", "Run", required=True, ondelete="cascade", index=True)
     list_name = fields.Selection(
-        [  # employee_bundles.LISTS
+        string="Loket list",
+        selection=[  # employee_bundles.LISTS
             ("organizational_entities", "Organizational entities"),
             ("working_hours", "Working hours"),
             ("employments", "Employments"),
@@ -24,8 +25,8 @@ class LoketFetchItem(models.Model):
         ],
         required=True,
     )
-    key = fields.Char(required=True, help="Loket id of the employee or employment")
-    owner_key = fields.Char(help="An employment's employee")
+    key = fields.Char("Loket id", required=True, help="Loket id of the employee or employment")
+    owner_key = fields.Char("Employee's Loket id", help="An employment's employee")
     data = fields.Json(prefetch=False)
 
     def init(self):
