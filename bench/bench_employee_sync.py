@@ -13,8 +13,10 @@ Prints:
   background fetch and of the background "Add all" needs (goal: at 10,000 no higher than
   at 2,000: batches, not everything at once). Tracing slows Python down: compare times
   of runs without it;
-- re-syncs (issue 4): requests grow with pages, not employees; a re-sync of unchanged
-  employees issues a number of SQL queries that does not grow with N.
+- re-syncs (issue 4): requests grow with Loket's pages, not with employees; an incremental
+  re-sync of unchanged employees issues a number of SQL queries that does not grow with
+  N; a full one keeps Loket's lists page by page between its batches (loket.fetch.item),
+  so its queries grow with the pages (a few per page of 250), not per employee.
 Needs Odoo 18 and PostgreSQL (PGHOST/PGUSER/PGPASSWORD, as `make test`).
 """
 
