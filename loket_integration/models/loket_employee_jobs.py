@@ -8,6 +8,12 @@ from .loket_employee_sync import BATCH_SIZE
 class LoketJob(models.Model):
     _inherit = "loket.job"
 
+    def _loket_cleanup(self):
+        """A run that ends (done or failed) deletes what it held of Loket's lists (loket.fetch.item)."""
+        result = super()._loket_cleanup()
+        self.env["loket.fetch.item"].sudo()._loket_drop(self.ids)
+        return result
+
     # -- fetch employees (payload: the state of integration._loket_fetch_batch, which reads
     #    Loket's lists a few pages per batch, then joins and stores them a chunk per batch) --
 

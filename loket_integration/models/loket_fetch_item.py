@@ -45,12 +45,3 @@ class LoketFetchItem(models.Model):
         """Delete these items (without a log line listing every id, as unlink writes)."""
         self.env.cr.execute(SQL("DELETE FROM loket_fetch_item WHERE id = ANY(%s)", list(ids)))
         self.invalidate_model()
-
-
-class LoketJob(models.Model):
-    _inherit = "loket.job"
-
-    def _loket_cleanup(self):
-        """A run that ends (done or failed) deletes what it held of Loket's lists."""
-        super()._loket_cleanup()
-        self.env["loket.fetch.item"].sudo()._loket_drop(self.ids)
