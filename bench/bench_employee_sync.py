@@ -34,8 +34,9 @@ from common import Measure, connect, fake_loket, odoo_env, run_jobs, throwaway_d
 class CallPeaks:
     """Peak Python memory (tracemalloc) of the cron calls of a background run, when tracing:
     the most any one call allocated above what was allocated when it started (a worker's
-    need per batch), and the peak of the whole run. The HTTP mock's log of calls is emptied
-    after each call: it keeps every response, which a real Loket does not do in Odoo."""
+    need per batch), and the peak of the whole run. The HTTP mock's logs of calls (its own and
+    each route's) are emptied after each call: they keep every response, which a real Loket
+    does not do in Odoo."""
 
     def __init__(self, enabled, label, fake):
         self.enabled, self.label, self.fake = enabled, label, fake
@@ -52,6 +53,8 @@ class CallPeaks:
         _current, peak = tracemalloc.get_traced_memory()
         self.per_call = max(self.per_call, peak - self.start)
         self.fake.http_mock.calls.reset()
+        for route in self.fake.http_mock.registered():  # each route keeps its calls too
+            route.calls.reset()
         tracemalloc.reset_peak()
         self.start = tracemalloc.get_traced_memory()[0]
 
@@ -59,7 +62,7 @@ class CallPeaks:
         if self.enabled:
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            print(f"{self.label:<40} peak_python_memory_per_call={self.per_call / 2**20:8.1f} MiB  "
+            print(f"{self.label:<40} peak_python_memory_per_call={self.per_call / 2**20:8.2f} MiB  "
                   f"(last call's peak {peak / 2**20:.1f} MiB)", flush=True)  # fmt: skip
 
 

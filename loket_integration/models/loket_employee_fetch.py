@@ -52,6 +52,7 @@ class LoketIntegration(models.Model):
                     key, owner, data = staged(name, entity)
                     values.append({"job_id": job.id, "list_name": name, "key": key, "owner_key": owner, "data": data})
                 Items.create(values)
+                Items.invalidate_model()  # the page is in the database: its entities need not stay in memory
                 budget -= 1
                 if number >= total:
                     state.update(list=state["list"] + 1, page=1)
