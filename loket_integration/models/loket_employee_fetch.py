@@ -104,7 +104,8 @@ class LoketIntegration(models.Model):
         return len(employees), self._loket_store_employees(bundles)
 
     def _loket_flag_missing_staged(self, job):
-        """``_loket_flag_missing`` against the employees the run kept: one query finds the
+        """Flag the rows of employees Loket no longer lists, and unflag those it lists again
+        (rows are never deleted), against the employees the run kept: one query finds the
         rows whose flag is wrong, whatever the number of rows."""
         Rows = self.env["loket.employee"]
         Rows.flush_model(["integration_id", "loket_id", "missing_in_loket"])

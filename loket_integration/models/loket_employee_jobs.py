@@ -61,7 +61,7 @@ class LoketJob(models.Model):
         to_add.write({"decision": "add"})
         integration = self.integration_id
         if integration._loket_rows_lacking_data():
-            integration._loket_refresh_rows()  # rows not imported before: their Loket data was erased
+            integration._loket_refresh_rows(self)  # rows not imported before: their Loket data was erased
         added, mapped = integration._loket_apply_decisions(rows)
         rows._loket_erase_unneeded()
         rows.write({"apply_job_id": False, "apply_sets_add": False})

@@ -7,7 +7,6 @@ import time
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
-from ..loket.employee_bundles import join_bundles
 from ..loket.employee_mapper import contract_values, employee_values, minimal_bundle, row_summary
 from .loket_job import INLINE_LIMIT
 
@@ -84,20 +83,7 @@ class LoketIntegration(models.Model):
     def _loket_may_overwrite(self, model, field_name):
         return any(f.model == model and f.name == field_name for f in self.sudo().overwrite_field_ids)
 
-    # -- fetching ---------------------------------------------------------------------------
-
-    def _loket_fetch_employee_bundles(self, client, employees=None):
-        """Employees with their employments, organizational entity and working hours:
-        four paged lists for the whole employer, no request per employee (``employees``:
-        the employees list when the caller has read it already)."""
-        employer = self.loket_employer_id
-        entities = {
-            r["employmentId"]: r["organizationalEntity"] for r in client.actual_organizational_entities(employer)
-        }
-        hours = {r["employmentId"]: r["workingHours"] for r in client.actual_working_hours(employer)}
-        employments = list(client.employments(employer))
-        employees = client.employees(employer) if employees is None else employees
-        return join_bundles(employees, employments, entities, hours, self.loket_administration_id)
+    # -- fetching (in batches: loket_employee_fetch.py) ------------------------------------
 
     def action_fetch_employees(self):
         """Fetch the Loket employees: in this request when Loket lists them on one page of

@@ -202,20 +202,6 @@ class LoketIntegration(models.Model):
 
     # -- Loket's list -------------------------------------------------------------------------
 
-    def _loket_flag_missing(self, bundles):
-        """Flag the rows of employees Loket no longer lists (and unflag those it lists again).
-        ``bundles``: the complete list just fetched. Rows are never deleted."""
-        self.ensure_one()
-        present = [bundle["employee"]["id"] for bundle in bundles]
-        Rows = self.env["loket.employee"]
-        mine = [("integration_id", "=", self.id)]
-        Rows.search([*mine, ("loket_id", "not in", present), ("missing_in_loket", "=", False)]).write(
-            {"missing_in_loket": True}
-        )
-        Rows.search([*mine, ("loket_id", "in", present), ("missing_in_loket", "=", True)]).write(
-            {"missing_in_loket": False}
-        )
-
     def _loket_rows_lacking_data(self):
         """Loket ids of the rows whose erased Loket data is needed again (a row not imported
         that is now to be added or mapped): the next fetch stores it whatever its fingerprint."""
@@ -229,12 +215,18 @@ class LoketIntegration(models.Model):
         )
         return rows.mapped("loket_id")
 
-    def _loket_refresh_rows(self):
-        """Fetch Loket's list again: rows whose Loket data was erased and is needed again get it back."""
+    def _loket_refresh_rows(self, job):
+        """Fetch Loket's list again, all of it within this batch of ``job``: rows whose Loket
+        data was erased and is needed again get it back (the fetch of loket_employee_fetch.py,
+        its lists held by ``job``)."""
         self.ensure_one()
-        bundles = self._loket_call(self._loket_fetch_employee_bundles)
-        self._loket_flag_missing(bundles)
-        self._loket_store_employees(bundles)
+        state = {}
+
+        def fetch(client):
+            while not self._loket_fetch_batch(job, state, client)[0]:
+                pass
+
+        self._loket_call(fetch)
 
     # -- Loket data too incomplete to use --------------------------------------------------------
 

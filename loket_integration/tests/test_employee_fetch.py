@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..loket.employee_bundles import join_bundles
 from ..loket.employee_mapper import minimal_bundle
 from .common import LoketCase
 
@@ -42,8 +43,15 @@ class TestEmployeeFetch(LoketCase):
         return self.env["loket.fetch.item"].sudo().search_count([])
 
     def _expected_rows(self):
-        """What the one-shot fetch (all four lists at once) gives each row."""
-        bundles = self.integration._loket_fetch_employee_bundles(self.integration._loket_client())
+        """What Loket's four lists, read whole and joined at once, give each row."""
+        client, employer = self.integration._loket_client(), self.integration.loket_employer_id
+        bundles = join_bundles(
+            client.employees(employer),
+            client.employments(employer),
+            {r["employmentId"]: r["organizationalEntity"] for r in client.actual_organizational_entities(employer)},
+            {r["employmentId"]: r["workingHours"] for r in client.actual_working_hours(employer)},
+            self.integration.loket_administration_id,
+        )
         return {bundle["employee"]["id"]: minimal_bundle(bundle) for bundle in bundles}
 
     def _pages(self):
@@ -74,7 +82,7 @@ class TestEmployeeFetch(LoketCase):
         self.assertEqual(items[-1], 0, "the run keeps nothing of Loket's lists")
         self.assertEqual((job.done_count, job.fetched_count, job.new_count), (7, 7, 7))
         stored = {row.loket_id: row.data for row in self.integration.loket_employee_ids}
-        self.assertEqual(stored, self._expected_rows(), "the same rows as the one-shot fetch")
+        self.assertEqual(stored, self._expected_rows(), "the same rows as the lists joined at once")
 
     def test_an_interrupted_fetch_goes_on_from_its_last_batch(self):
         self.integration.action_fetch_employees()
