@@ -18,16 +18,23 @@ class LoketJob(models.Model):
     #    Loket's lists a few pages per batch, then joins and stores them a chunk per batch) --
 
     def _loket_job_batch_fetch_employees(self):
+        state = dict(self.payload or {})
+        finished, joined, _new_rows = self._loket_fetch_step(state)
+        self._loket_add(done_count=joined)
+        self.payload = state
+        self._loket_release_cache()
+        return finished
+
+    def _loket_fetch_step(self, state):
+        """One batch of the fetch (integration._loket_fetch_batch) on ``state``, its Loket
+        requests and employees counted on this run. Returns what the batch returns."""
         integration = self.integration_id
         client, requests = integration._loket_counting_client()
-        state = dict(self.payload or {})
         finished, joined, new_rows = integration._loket_call(
             lambda client: integration._loket_fetch_batch(self, state, client), client
         )
-        self.payload = state
-        self._loket_add(done_count=joined, fetched_count=joined, new_count=len(new_rows), request_count=requests())
-        self._loket_release_cache()
-        return finished
+        self._loket_add(fetched_count=joined, new_count=len(new_rows), request_count=requests())
+        return finished, joined, new_rows
 
     # -- apply decisions: the rows still to apply carry the run (loket.employee.apply_job_id,
     #    apply_sets_add when the run sets their decision to Add first), so that a batch reads
@@ -72,32 +79,12 @@ class LoketJob(models.Model):
     # -- synchronise (payload: {"full": bool} then the sync's state) -----------------------
 
     def _loket_job_batch_sync_employees(self):
-        integration = self.integration_id
         state = dict(self.payload or {})
-        if "started" not in state or "fetch" in state:  # reading Loket: the start, then the fetch
-            client, requests = integration._loket_counting_client()
-            if "started" not in state:
-                started = integration._loket_call(
-                    lambda client: integration._loket_sync_start(self, state.get("full"), client), client
-                )
-                self._loket_add(request_count=requests())
-                if started is None:
-                    return True  # Loket changed nothing
-                self.payload = started
-                return False
-            finished, joined, new_rows = integration._loket_call(
-                lambda client: integration._loket_fetch_batch(self, state["fetch"], client), client
-            )
-            state["employees"] += joined
-            state["new_row_ids"] += new_rows.ids
-            self._loket_add(fetched_count=joined, new_count=len(new_rows), request_count=requests())
-            if finished:
-                integration._loket_sync_fetched(self)
-                del state["fetch"]
-                self.total_count = self.env["loket.employee"].search_count(integration._loket_pending_domain())
-            self.payload = state
-            self._loket_release_cache()
-            return False
+        if "started" not in state:
+            return self._loket_sync_step_start(state.get("full"))
+        if "fetch" in state:
+            return self._loket_sync_step_fetch(state)
+        integration = self.integration_id
         handled = integration._loket_sync_batch(state)
         if handled:
             self.write(
@@ -112,6 +99,31 @@ class LoketJob(models.Model):
             return False
         integration._loket_sync_end(state)
         return True
+
+    def _loket_sync_step_start(self, full):
+        """The first step: read what changed in Loket (True: nothing did, the run is over)."""
+        integration = self.integration_id
+        client, requests = integration._loket_counting_client()
+        started = integration._loket_call(lambda client: integration._loket_sync_start(self, full, client), client)
+        self._loket_add(request_count=requests())
+        if started is None:
+            return True
+        self.payload = started
+        return False
+
+    def _loket_sync_step_fetch(self, state):
+        """A batch of the fetch; once it is over, the bound rows that changed are the run's total."""
+        finished, joined, new_rows = self._loket_fetch_step(state["fetch"])
+        state["employees"] += joined
+        state["new_row_ids"] += new_rows.ids
+        if finished:
+            integration = self.integration_id
+            integration._loket_sync_fetched(self)
+            del state["fetch"]
+            self.total_count = self.env["loket.employee"].search_count(integration._loket_pending_domain())
+        self.payload = state
+        self._loket_release_cache()
+        return False
 
     def _loket_job_summary_sync_employees(self):
         if self.state == "failed":
