@@ -88,12 +88,19 @@ class LoketJob(models.Model):
         for job in self:
             job.display_name = f"{labels.get(job.kind, job.kind or '')} – {job.integration_id.display_name or ''}"
 
-    @api.depends("kind", "state", "done_count", "total_count")
+    @api.depends("kind", "state", "done_count", "total_count", "request_count")
     def _compute_progress_text(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for job in self:
             label = labels.get(job.kind, job.kind or "")
-            if job.total_count:
+            if job.state == "running" and not job.done_count and job.request_count:
+                # still reading Loket (a fetch reads its lists before a single employee is done)
+                job.progress_text = self.env._(
+                    "%(label)s: reading Loket, %(count)s requests so far",
+                    label=label,
+                    count=formatLang(self.env, job.request_count, digits=0),
+                )
+            elif job.total_count:
                 job.progress_text = self.env._(
                     "%(label)s: %(done)s / %(total)s",
                     label=label,

@@ -69,6 +69,8 @@ class TestEmployeeFetch(LoketCase):
             before = len(self.fake.requests)
             self._cron_process_jobs_once()
             requests.append(len(self.fake.requests) - before)
+            if len(requests) == 1:  # no employee done yet: the screens say Loket is being read
+                self.assertEqual(job.progress_text, "Fetching employees: reading Loket, 2 requests so far")
             rows.append(len(self.integration.loket_employee_ids))
             items.append(self._items())
         self.assertEqual(job.state, "done", job.error)
