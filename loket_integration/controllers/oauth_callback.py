@@ -1,4 +1,5 @@
 import logging
+import re
 
 from markupsafe import escape
 
@@ -9,6 +10,26 @@ from odoo.http import request
 from ..models.loket_oauth_state import LoketOAuthStateRefused
 
 _logger = logging.getLogger(__name__)
+
+CALLBACK_URL = re.compile(r"/loket/oauth/callback\?\S*")
+CALLBACK_SECRET = re.compile(r"([?&](?:code|state)=)[^&\s\"]*")
+
+
+class RedactLoketLoginQuery(logging.Filter):
+    """The login's single-use ``code`` and ``state`` travel in the callback's query string,
+    which werkzeug's access log writes at INFO: they are replaced by ``[hidden]`` there."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if "/loket/oauth/callback?" in message:
+            record.msg = CALLBACK_URL.sub(lambda url: CALLBACK_SECRET.sub(r"\1[hidden]", url.group(0)), message)
+            record.args = ()
+        return True
+
+
+_access_log = logging.getLogger("werkzeug")
+if not any(isinstance(existing, RedactLoketLoginQuery) for existing in _access_log.filters):
+    _access_log.addFilter(RedactLoketLoginQuery())
 
 
 class LoketOAuthCallback(http.Controller):
