@@ -1,3 +1,4 @@
+from . import loket_protected_fields
 from . import loket_token
 from . import loket_oauth_state
 from . import loket_integration

@@ -88,6 +88,7 @@ class LoketIntegration(models.Model):
     def action_fetch_employees(self):
         """Fetch the Loket employees: in this request when Loket lists them on one page of
         at most INLINE_LIMIT (that page is reused), else in the background (loket.job)."""
+        self._loket_check_manage()
         self._require_administration()
         employees, pages, size = self._loket_call(lambda client: client.employees_first_page(self.loket_employer_id))
         if pages <= 1 and len(employees) <= INLINE_LIMIT:
@@ -97,12 +98,14 @@ class LoketIntegration(models.Model):
 
     def action_sync_employees(self):
         """'Synchronise now': a full re-sync on demand (in the background for big employers)."""
+        self._loket_check_manage()
         self._require_administration()
         job = self._loket_start_job("sync_employees", payload={"full": True}, total=len(self.loket_employee_ids))
         return job._loket_started_notification() if job.background else True
 
     def action_open_loket_employees(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_employee")
         action["domain"] = [("integration_id", "=", self.id)]
         action["context"] = {"default_integration_id": self.id, "search_default_to_decide": 1}
@@ -336,7 +339,7 @@ class LoketIntegration(models.Model):
             and versions == (self.employee_version_numbers or {})
             and not self.env["loket.employee"].search_count(self._loket_pending_domain())
         ):
-            self.write({"last_sync": now, "last_sync_summary": self.env._("No change in Loket")})
+            self.sudo().write({"last_sync": now, "last_sync_summary": self.env._("No change in Loket")})
             return None
         self.env["loket.fetch.item"].sudo().create(
             [
@@ -358,7 +361,7 @@ class LoketIntegration(models.Model):
         """The rows are refreshed: the version numbers read at the start are the known ones."""
         items = self.env["loket.fetch.item"].sudo()
         kept = items.search_fetch([("job_id", "=", job.id), ("list_name", "=", "employment_versions")], ["key", "data"])
-        self.employee_version_numbers = {item.key: item.data for item in kept}
+        self.sudo().employee_version_numbers = {item.key: item.data for item in kept}
         items._loket_drop(job.ids, ["employment_versions"])
 
     def _loket_pending_domain(self):
@@ -413,7 +416,7 @@ class LoketIntegration(models.Model):
         values = {"last_sync": now, "last_sync_summary": summary}
         if state["full"]:
             values["last_full_sync"] = now
-        self.write(values)
+        self.sudo().write(values)
         return summary
 
     def _loket_update_employee(self, row, lookups):

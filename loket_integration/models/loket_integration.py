@@ -3,7 +3,7 @@ import logging
 import psycopg2
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..loket import ENVIRONMENTS, LoketClient, LoketEnvironment, LoketError, LoketInvalidGrantError, LoketOAuth
 from ..loket.payroll_periods import FOUR_WEEKLY, MONTH, WEEK
@@ -21,8 +21,24 @@ class LoketIntegration(models.Model):
 
     _name = "loket.integration"
     _description = "Loket integration"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "loket.protected.fields.mixin"]
     _check_company_auto = True
+    # Loket's answers and the connection's state: the addon's own code sets them (see the mixin).
+    _loket_protected_fields = (
+        "state",
+        "last_error",
+        "loket_employer_id",
+        "loket_employer_name",
+        "loket_administration_id",
+        "loket_administration_name",
+        "last_sync",
+        "last_sync_summary",
+        "last_full_sync",
+        "employee_version_numbers",
+        "last_export",
+    )
+    # The custom environment's URLs decide where the client secret and the tokens are sent.
+    _loket_system_fields = ("api_url", "oauth_url")
     _order = "company_id, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -108,23 +124,45 @@ class LoketIntegration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Odoo checks field groups on read and write only: the custom URLs (system admins) on
+        # create too, whether they come as values or as the context's defaults (``default_api_url``).
+        defaults = {
+            key.removeprefix("default_"): value for key, value in self.env.context.items() if key.startswith("default_")
+        }
         for vals in vals_list:
-            # Odoo checks field groups on read and write only: the custom URLs (system admins) on create too.
-            self.check_field_access_rights("create", [name for name, value in vals.items() if value])
-            self._add_option_values(vals)
-        return super().create(vals_list)
+            given = {name for name in self._loket_system_fields if vals.get(name) or defaults.get(name)}
+            self.check_field_access_rights("create", sorted(given))
+        integrations = super().create(vals_list)
+        for integration, vals in zip(integrations, vals_list, strict=True):
+            integration._loket_apply_option(vals)
+        return integrations
 
     def write(self, vals):
-        self._add_option_values(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        self._loket_apply_option(vals)
+        return result
 
-    def _add_option_values(self, vals):
-        """Choosing an administration fills employer, administration, client number and period type."""
-        if vals.get("administration_option_id"):
-            option = self.env["loket.administration.option"].browse(vals["administration_option_id"])
-            for key, value in option._integration_values().items():
-                if key != "client_number" or not vals.get("client_number"):
-                    vals.setdefault(key, value)
+    def _loket_apply_option(self, vals):
+        """Choosing an administration fills employer, administration, client number and period
+        type: Loket's values, written by the addon once the user's own write was allowed."""
+        if not vals.get("administration_option_id"):
+            return
+        option = self.env["loket.administration.option"].browse(vals["administration_option_id"])
+        values = {
+            key: value
+            for key, value in option._integration_values().items()
+            if key not in vals and (key != "client_number" or not vals.get("client_number"))
+        }
+        if values:
+            self.sudo().write(values)
+
+    def _loket_check_manage(self):
+        """Connecting, disconnecting and asking Loket for its lists are for those who may change
+        the integration (Loket administrators of its company): checked before any token is
+        touched or any request is made."""
+        if not self:
+            raise AccessError(self.env._("No Loket integration given."))
+        self.check_access("write")
 
     # -- Loket client ---------------------------------------------------------------------
 
@@ -226,7 +264,7 @@ class LoketIntegration(models.Model):
         keeper = TokenKeeper(self.env, self.ids)
         with keeper.locked_cursor() as cr:
             keeper.erase(cr)
-        self.write({"state": "disconnected", "last_error": reason})
+        self.sudo().write({"state": "disconnected", "last_error": reason})
 
     def _loket_apply_disconnection(self, reason):
         self.write({"state": "disconnected", "last_error": reason})
@@ -249,6 +287,7 @@ class LoketIntegration(models.Model):
     def action_connect(self):
         """Send the user to Loket's login page (username, password and 2FA are typed there)."""
         self.ensure_one()
+        self._loket_check_manage()
         client_id, secret = self._loket_oauth_credentials()
         state = self.env["loket.oauth.state"]._issue(self)
         oauth = LoketOAuth(self._loket_environment(), client_id, secret)
@@ -266,12 +305,13 @@ class LoketIntegration(models.Model):
             client.oauth.exchange_code(code, self._loket_redirect_uri())
         except LoketError as exc:  # about this login's code, not a stored token: nothing to disconnect
             raise UserError(self.env._("Loket refused the login: %(text)s", text=exc.loket_text or exc.text)) from None
-        self.write({"state": "connected", "last_error": False})
+        self.sudo().write({"state": "connected", "last_error": False})
         self._loket_fetch_administrations(client)
         self.message_post(body=self.env._("Connected to Loket by %(user)s.", user=self.env.user.name))
 
     def action_refresh_administrations(self):
         self.ensure_one()
+        self._loket_check_manage()
         job = self._loket_fetch_administrations()
         return job._loket_started_notification() if job else True
 
@@ -297,9 +337,10 @@ class LoketIntegration(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        self._loket_check_manage()
         employers = self._loket_call(lambda client: client.check_connection())
         if self.state != "connected" or self.last_error:  # no write otherwise: workers would contend for the row
-            self.write({"state": "connected", "last_error": False})
+            self.sudo().write({"state": "connected", "last_error": False})
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -310,6 +351,7 @@ class LoketIntegration(models.Model):
         }
 
     def action_disconnect(self):
+        self._loket_check_manage()
         self._loket_forget_login()
         for integration in self:
             integration.message_post(body=self.env._("Disconnected from Loket; tokens erased."))
@@ -320,17 +362,20 @@ class LoketIntegration(models.Model):
             raise UserError(self.env._("Choose the Loket payroll administration of %(name)s first.", name=self.name))
 
     def action_refresh_distribution_units(self):
+        self._loket_check_manage()
         self._require_administration()
         rows = self._loket_call(lambda client: list(client.distribution_units(self.loket_employer_id)))
         self.env["loket.distribution.unit"]._replace_for(self, rows)
 
     def action_refresh_payroll_components(self):
+        self._loket_check_manage()
         self._loket_fetch_payroll_components(self.components_year or fields.Date.today().year)
 
     def action_add_used_hour_codes(self):
         """One hour code row per work entry type used on the company's timesheets (or its default),
         and per work entry type of its time off types and public holidays."""
         self.ensure_one()
+        self._loket_check_manage()
         Line = self.env["account.analytic.line"]
         groups = Line._read_group(
             [("company_id", "=", self.company_id.id), ("project_id", "!=", False), ("loket_hour_code_id", "!=", False)],
@@ -344,6 +389,7 @@ class LoketIntegration(models.Model):
     @api.model
     def action_add_integration(self):
         """'Add Loket integration' from the Settings."""
+        self.check_access("create")
         return {
             "type": "ir.actions.act_window",
             "res_model": "loket.integration",
@@ -390,6 +436,7 @@ class LoketIntegration(models.Model):
 
     def action_open_all_loket_employees(self):
         """The integration's Loket employees, whatever their status."""
+        self.check_access("read")
         action = self.action_open_loket_employees()
         action["context"] = {"default_integration_id": self.id}
         return action
