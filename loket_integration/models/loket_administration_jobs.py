@@ -39,7 +39,7 @@ class LoketJob(models.Model):
         state = dict(self.payload or {})
         client, requests = self.integration_id._loket_counting_client()
         asked, stored, finished = self.integration_id._loket_administrations_step(state, client)
-        self.write({"payload": state, "total_count": state["total"]})
+        self.sudo().write({"payload": state, "total_count": state["total"]})
         self._loket_add(done_count=asked, fetched_count=stored, request_count=requests())
         return finished
 

@@ -39,11 +39,13 @@ class LoketAdministrationOption(models.Model):
 
     def _replace_for(self, integration, rows, employer_ids=None):
         """Keep the options of ``integration`` equal to Loket's ``(employer, administration)`` rows
-        (only those of ``employer_ids``, when given: the employers the rows were asked for)."""
+        (only those of ``employer_ids``, when given: the employers the rows were asked for).
+        Loket's list (users read it): written in sudo mode, rights checked by the caller."""
+        Options = self.sudo()
         domain = [("integration_id", "=", integration.id)]
         if employer_ids is not None:
             domain.append(("loket_employer_id", "in", list(employer_ids)))
-        existing = {o.loket_administration_id: o for o in self.search(domain)}
+        existing = {o.loket_administration_id: o for o in Options.search(domain)}
         seen, new = set(), []
         for employer, administration in rows:
             period_type = administration.get("payrollPeriodType") or {}
@@ -62,13 +64,14 @@ class LoketAdministrationOption(models.Model):
                 existing[administration["id"]].write(values)
             else:
                 new.append(values)
-        self.create(new)
-        self._remove_stale(integration, [o for key, o in existing.items() if key not in seen])
+        Options.create(new)
+        Options._remove_stale(integration, [o for key, o in existing.items() if key not in seen])
 
     def _keep_employers(self, integration, employer_ids):
         """Remove the options of employers the login no longer reaches."""
-        gone = self.search([("integration_id", "=", integration.id), ("loket_employer_id", "not in", employer_ids)])
-        self._remove_stale(integration, gone)
+        Options = self.sudo()
+        gone = Options.search([("integration_id", "=", integration.id), ("loket_employer_id", "not in", employer_ids)])
+        Options._remove_stale(integration, gone)
 
     def _remove_stale(self, integration, options):
         """Remove ``options``, except the integration's choice."""

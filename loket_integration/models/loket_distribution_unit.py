@@ -23,10 +23,13 @@ class LoketDistributionUnit(models.Model):
             unit.display_name = f"{unit.code} {unit.name}"
 
     def _replace_for(self, integration, rows):
-        """Mirror Loket's list; units Loket no longer has are archived (mappings keep them)."""
+        """Mirror Loket's list; units Loket no longer has are archived (mappings keep them).
+        Loket's lists are the addon's records (users read them): written in sudo mode, by a
+        request whose rights were checked."""
+        Units = self.sudo()
         existing = {
             u.loket_id: u
-            for u in self.with_context(active_test=False).search([("integration_id", "=", integration.id)])
+            for u in Units.with_context(active_test=False).search([("integration_id", "=", integration.id)])
         }
         seen = set()
         for row in rows:
@@ -39,5 +42,5 @@ class LoketDistributionUnit(models.Model):
             if row["id"] in existing:
                 existing[row["id"]].write(values)
             else:
-                self.create(dict(values, integration_id=integration.id, loket_id=row["id"]))
-        self.browse([u.id for key, u in existing.items() if key not in seen]).write({"active": False})
+                Units.create(dict(values, integration_id=integration.id, loket_id=row["id"]))
+        Units.browse([u.id for key, u in existing.items() if key not in seen]).write({"active": False})

@@ -21,7 +21,7 @@ class LoketJob(models.Model):
         state = dict(self.payload or {})
         finished, joined, _new_rows = self._loket_fetch_step(state)
         self._loket_add(done_count=joined)
-        self.payload = state
+        self.sudo().payload = state
         self._loket_release_cache()
         return finished
 
@@ -43,11 +43,11 @@ class LoketJob(models.Model):
 
     def _loket_job_prepare_apply_decisions(self):
         self._loket_take_rows(self.payload or {})
-        self.payload = {}
+        self.sudo().payload = {}
 
     def _loket_job_join_apply_decisions(self, payload):
         """A second Apply (or Add) while one runs: its rows are added to the run."""
-        self.total_count += self._loket_take_rows(payload or {})
+        self.sudo().total_count += self._loket_take_rows(payload or {})
 
     def _loket_take_rows(self, payload):
         """Mark the rows of ``payload`` as this run's; returns how many were not already.
@@ -87,7 +87,7 @@ class LoketJob(models.Model):
         integration = self.integration_id
         handled = integration._loket_sync_batch(state)
         if handled:
-            self.write(
+            self.sudo().write(
                 {
                     "payload": state,
                     "done_count": self.done_count + handled,
@@ -108,7 +108,7 @@ class LoketJob(models.Model):
         self._loket_add(request_count=requests())
         if started is None:
             return True
-        self.payload = started
+        self.sudo().payload = started
         return False
 
     def _loket_sync_step_fetch(self, state):
@@ -120,8 +120,8 @@ class LoketJob(models.Model):
             integration = self.integration_id
             integration._loket_sync_fetched(self)
             del state["fetch"]
-            self.total_count = self.env["loket.employee"].search_count(integration._loket_pending_domain())
-        self.payload = state
+            self.sudo().total_count = self.env["loket.employee"].search_count(integration._loket_pending_domain())
+        self.sudo().payload = state
         self._loket_release_cache()
         return False
 

@@ -113,8 +113,11 @@ class LoketExport(models.Model):
         name = export_file_name(
             integration.loket_administration_name or integration.client_number, period.year, period.number
         )
-        previous = self.search_count([("integration_id", "=", integration.id), ("period_id", "=", period.id)])
-        export = self.create(
+        # Exports are the addon's records (users read them): made in sudo mode, by a request
+        # whose rights were checked (the export wizard, a run it started, the scheduled action).
+        Export = self.sudo()
+        previous = Export.search_count([("integration_id", "=", integration.id), ("period_id", "=", period.id)])
+        export = Export.create(
             {
                 "name": name,
                 "integration_id": integration.id,
@@ -135,14 +138,18 @@ class LoketExport(models.Model):
                 ),
             }
         )
-        export.attachment_id = self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "datas": base64.b64encode(csv.data),
-                "mimetype": "text/csv",
-                "res_model": self._name,
-                "res_id": export.id,
-            }
+        export.attachment_id = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(csv.data),
+                    "mimetype": "text/csv",
+                    "res_model": self._name,
+                    "res_id": export.id,
+                }
+            )
         )
         integration.sudo().last_export = fields.Datetime.now()  # a Loket user may not edit the integration
         if recipients:
@@ -171,6 +178,7 @@ class LoketExport(models.Model):
     def action_generate_again(self):
         """The export wizard on this export's period and employees."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export_wizard")
         context = {
             "default_integration_id": self.integration_id.id,
@@ -185,6 +193,7 @@ class LoketExport(models.Model):
 
     def action_download(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self.attachment_id.id}?download=true",

@@ -35,18 +35,18 @@ class LoketJob(models.Model):
     # -- send -------------------------------------------------------------------------
 
     def _loket_job_export(self):
-        return self.env["loket.export"].browse(self.res_id).exists()
+        return self.env["loket.export"].sudo().browse(self.res_id).exists()
 
     def _loket_job_batch_send(self):
         export = self._loket_job_export()
         state = dict(self.payload or {})
         pending = list(state.get("batches") or [])
         batch = pending[0] if pending else []
-        records = self.env["loket.export.row"].browse(batch).exists().filtered(lambda r: r.state == "pending")
+        records = self.env["loket.export.row"].sudo().browse(batch).exists().filtered(lambda r: r.state == "pending")
         client, requests = self.integration_id._loket_counting_client()
         if records and export:
             export.with_context(loket_job_batch=True)._loket_send_rows(client, records)
-        self.payload = dict(state, batches=pending[1:])
+        self.sudo().payload = dict(state, batches=pending[1:])
         sent = len(records.filtered(lambda r: r.state == "sent"))
         self._loket_add(
             done_count=len(batch),
@@ -84,7 +84,7 @@ class LoketJob(models.Model):
         export = self.env["loket.export"]._loket_generate_checked(
             integration, period, employees, recipients, state.get("employee_scope") or "all"
         )
-        self.done_count = len(employees)
+        self.sudo().done_count = len(employees)
         if state.get("send"):
             export._loket_send(inline=False)
         return True

@@ -80,7 +80,8 @@ class LoketExport(models.Model):
     def action_send_to_loket(self):
         """Send what Loket does not hold yet (all of it the first time, the failed rest after)."""
         self.ensure_one()
-        outcome = self._loket_send()
+        self.check_access("read")  # a Loket user of the export's company
+        outcome = self.sudo()._loket_send()
         if outcome is None:  # sent by a background run
             return self._loket_send_job()._loket_started_notification()
         return self._loket_notification(outcome)
@@ -88,6 +89,7 @@ class LoketExport(models.Model):
     def action_open_rows(self):
         """The export's rows; the stat button clicked says which (``loket_rows``: sent or not_delivered)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export_row")
         action["domain"] = [("export_id", "=", self.id)]
         wanted = self.env.context.get("loket_rows") or ("not_delivered" if self.rows_failed else None)

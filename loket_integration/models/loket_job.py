@@ -141,15 +141,21 @@ class LoketJob(models.Model):
             return running
         if inline is None:
             inline = total <= INLINE_LIMIT
-        job = self.create(
-            {
-                "kind": kind,
-                "integration_id": integration.id,
-                "res_id": res_id or 0,
-                "payload": payload or {},
-                "total_count": total,
-                "background": not inline,
-            }
+        # Runs are the addon's records (ir.model.access: read only, but for the administrators'
+        # history clean-up): created and updated in sudo mode, run as the user who asked.
+        job = (
+            self.sudo()
+            .create(
+                {
+                    "kind": kind,
+                    "integration_id": integration.id,
+                    "res_id": res_id or 0,
+                    "payload": payload or {},
+                    "total_count": total,
+                    "background": not inline,
+                }
+            )
+            .with_env(self.env)
         )
         prepare = getattr(job, f"_loket_job_prepare_{kind}", None)
         if prepare:
@@ -180,7 +186,7 @@ class LoketJob(models.Model):
     def _loket_run_inline(self):
         """All batches in this transaction; errors reach the caller (and roll back the run)."""
         self.ensure_one()
-        self.write({"state": "running", "date_start": fields.Datetime.now()})
+        self.sudo().write({"state": "running", "date_start": fields.Datetime.now()})
         while not self._loket_batch_method()():
             pass
         self._loket_finish()
@@ -194,7 +200,7 @@ class LoketJob(models.Model):
     def _loket_add(self, **counts):
         """Add to the job's counters: ``job._loket_add(done_count=200, added_count=198)``."""
         self.ensure_one()
-        self.write({name: self[name] + value for name, value in counts.items() if value})
+        self.sudo().write({name: self[name] + value for name, value in counts.items() if value})
 
     # -- the background ---------------------------------------------------------------
 
@@ -221,7 +227,7 @@ class LoketJob(models.Model):
                 error=self.env._("Stopped: a batch was interrupted %(count)s times in a row.", count=self.attempts)
             )
             return 1
-        self.write(
+        self.sudo().write(
             {"state": "running", "date_start": self.date_start or fields.Datetime.now(), "attempts": self.attempts + 1}
         )
         self.integration_id._loket_commit()  # the attempt counts even if this worker dies in the batch
@@ -236,7 +242,7 @@ class LoketJob(models.Model):
             _logger.info("Loket run %s (%s) failed: %s", self.id, self.kind, text)
             self._loket_finish(error=text)
             return max(self.total_count - before, 1)
-        self.attempts = 0
+        self.sudo().attempts = 0
         if finished:
             self._loket_finish()
         return self.done_count - before
@@ -258,7 +264,7 @@ class LoketJob(models.Model):
         """Close the run: state, end time, a summary in the integration's chatter and,
         for background runs, a notification to the user who asked."""
         self.ensure_one()
-        self.write(
+        self.sudo().write(
             {
                 "state": "failed" if error else "done",
                 "date_end": fields.Datetime.now(),

@@ -60,14 +60,14 @@ MATRIX = [
     Row("loket.oauth.state",            "rwcu  -           -          -          -        -",
         lambda t: dict(_integration(t), state_hash="0" * 64, user_id=t.env.uid, expires_at=fields.Datetime.now()),
         lambda t: {"used": True}),
-    # What Loket lists and what the administrator maps: Loket users read it, administrators keep it.
-    Row("loket.administration.option",  "rwcu  rwcu        r          -          -        -",
+    # What Loket lists: read by Loket users, written by the addon only (sudo, after its own checks).
+    Row("loket.administration.option",  "r     r           r          -          -        -",
         lambda t: dict(_integration(t), loket_employer_id="e1", loket_administration_id="a1", name="Bakkerij"),
         lambda t: {"client_number": "1234"}),
-    Row("loket.distribution.unit",      "rwcu  rwcu        r          -          -        -",
+    Row("loket.distribution.unit",      "r     r           r          -          -        -",
         lambda t: dict(_integration(t), loket_id="du-new", code="20", name="Winkel"),
         lambda t: {"name": "Winkel 2"}),
-    Row("loket.payroll.component",      "rwcu  rwcu        r          -          -        -",
+    Row("loket.payroll.component",      "r     r           r          -          -        -",
         lambda t: dict(_integration(t), year=2026, number=999, name="Test"), lambda t: {"name": "Test 2"}),
     Row("loket.cost.center",            "rwcu  rwcu        r          -          -        -",
         lambda t: dict(_integration(t), department_id=t.department.id, distribution_unit_id=t.unit.id),
@@ -85,16 +85,17 @@ MATRIX = [
     Row("loket.payroll.period",         "rwcu  rwcu        rc         -          -        -",
         lambda t: dict(_integration(t), year=2031, number=1, date_from="2031-01-01", date_to="2031-01-31"),
         lambda t: {"date_to": "2031-01-30"}),
-    # Exports and their rows: a Loket user makes, mails and sends them; only administrators delete history.
-    Row("loket.export",                 "rwcu  rwcu        rwc        -          -        -",
+    # Exports, their rows and the runs: the addon's records of what was made and sent (written by
+    # its own code, after its own checks); Loket users read them, administrators delete history.
+    Row("loket.export",                 "ru    ru          r          -          -        -",
         lambda t: dict(_integration(t), name="Export"), lambda t: {"warnings": "Nagekeken"},
         company_field="company_id"),
-    Row("loket.export.row",             "rwcu  rwcu        rwc        -          -        -",
+    Row("loket.export.row",             "ru    ru          r          -          -        -",
         lambda t: dict(_integration(t), export_id=t.export.id, company_id=t.env.company.id, year=2026,
                        period_number=3, employment_id="emp-1"),
         lambda t: {"message": "Nagekeken"}, company_field="company_id"),
     # Background runs: Loket users follow them, administrators manage the history.
-    Row("loket.job",                    "rwcu  rwcu        r          -          -        -",
+    Row("loket.job",                    "ru    ru          r          -          -        -",
         lambda t: dict(_integration(t), kind="sync_employees"), lambda t: {"error": "Nagekeken"},
         company_field="company_id"),
     # What a fetch run holds of Loket's lists between its batches (personal data): the addon's code only.
