@@ -64,6 +64,7 @@ class HrEmployee(models.Model):
     def action_open_loket_mapping(self):
         """This employee's row of the Loket employees list (Loket users)."""
         self.ensure_one()
+        self.env["loket.employee"].check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Loket employee"),

@@ -136,6 +136,7 @@ class LoketEmployee(models.Model):
         return self.filtered(lambda row: row.status not in ("added", "mapped"))
 
     def action_add(self):
+        self.check_access("write")  # before a run is queued or anything is written
         if len(self) > INLINE_LIMIT:  # many rows: the background run writes the decision with each batch
             return self._loket_start_apply(add=True)
         rows = self._not_applied()
@@ -143,10 +144,12 @@ class LoketEmployee(models.Model):
         return rows.action_apply()
 
     def action_skip(self):
+        self.check_access("write")
         self._not_applied().write({"decision": "skip", "employee_id": False})
         self._loket_erase_unneeded()
 
     def action_map_suggested(self):
+        self.check_access("write")
         rows = self._not_applied().filtered("suggested_employee_id")
         for row in rows:
             row.write({"decision": "map", "employee_id": row.suggested_employee_id.id})
@@ -154,6 +157,7 @@ class LoketEmployee(models.Model):
 
     def action_apply(self):
         """Apply the decisions: in this request for a few rows, in the background (loket.job) for many."""
+        self.check_access("write")
         return self._loket_start_apply()
 
     def _loket_start_apply(self, add=False):

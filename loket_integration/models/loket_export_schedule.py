@@ -40,6 +40,7 @@ class LoketIntegration(models.Model):
 
     def action_open_export_wizard(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export_wizard")
         action["context"] = {"default_integration_id": self.id}
         return action

@@ -27,6 +27,7 @@ class LoketIntegration(models.Model):
 
     def action_open_loket_jobs(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_job")
         action["domain"] = [("integration_id", "=", self.id)]
         action["context"] = {"default_integration_id": self.id}

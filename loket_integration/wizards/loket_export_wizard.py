@@ -51,6 +51,15 @@ class LoketExportWizard(models.TransientModel):
     previous_export_id = fields.Many2one("loket.export", string="Last export", compute="_compute_previous_export")
     previous_outdated = fields.Boolean(compute="_compute_previous_export")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Another company's integration is refused before anything is written (the record
+        # rule of the wizard would refuse it only after the insert).
+        default = self.env.context.get("default_integration_id")
+        ids = {vals.get("integration_id", default) for vals in vals_list} - {None, False}
+        self.env["loket.integration"].browse(ids).check_access("read")
+        return super().create(vals_list)
+
     @api.onchange("integration_id", "year")
     def _onchange_period_list(self):
         if not (self.integration_id and self.year):
@@ -213,10 +222,12 @@ class LoketExportWizard(models.TransientModel):
         )
 
     def action_generate(self):
+        self.check_access("write")  # the wizard is its creator's; its rules keep it in the company
         return self._generate_export(self.recipient_ids)
 
     def action_generate_and_send(self):
         """Generate, then send straight to Loket (mailing the file too when the integration delivers both)."""
+        self.check_access("write")
         return self._generate_export(self.recipient_ids if self.delivery == "both" else None, send=True)
 
     @staticmethod
