@@ -1,4 +1,5 @@
 from . import (
+    test_attack_surface,
     test_access_matrix,
     test_administrations,
     test_connect,
@@ -16,6 +17,7 @@ from . import (
     test_install,
     test_sandbox,
     test_screens,
+    test_security_findings,
     test_send,
     test_time_off,
     test_token_race,
