@@ -106,6 +106,13 @@ ATTACKS = [
     Attack("loket.export", "action_download", LOKET_USERS),
     Attack("loket.export", "action_send_to_loket", LOKET_USERS),
     Attack("loket.export", "action_open_rows", LOKET_USERS),
+    Attack(
+        "loket.export.wizard",
+        "create",
+        LOKET_USERS,
+        lambda t, r: r.create({"integration_id": t.integration.id, "year": 2026}),
+        target=lambda t, user: t.env["loket.export.wizard"],
+    ),
     Attack("loket.export.wizard", "action_generate", LOKET_USERS, target=_wizard),
     Attack("loket.export.wizard", "action_generate_and_send", LOKET_USERS, target=_wizard),
     # Settings (only system administrators open them): the client secret, the integrations list.
