@@ -7,7 +7,7 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     loket_integration_id = fields.Many2one(
-        "loket.integration", string="Loket integration", copy=False, groups="hr.group_hr_user"
+        "loket.integration", string="Loket integration", copy=False, groups="hr.group_hr_user", check_company=True
     )
     loket_employee_id = fields.Char("Loket employee id", copy=False, index=True, groups="hr.group_hr_user")
     loket_employee_number = fields.Integer(
@@ -72,6 +72,12 @@ class HrEmployee(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    @api.constrains("loket_integration_id", "company_id")
+    def _check_loket_integration_company(self):
+        """An employee is bound to an integration of his own company (hr.employee does not check
+        its fields' companies itself)."""
+        self._check_company(["loket_integration_id"])
 
     @api.constrains("loket_employee_number", "loket_integration_id")
     def _check_loket_employee_number(self):
