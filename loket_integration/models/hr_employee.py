@@ -79,10 +79,11 @@ class HrEmployee(models.Model):
         its fields' companies itself)."""
         self._check_company(["loket_integration_id"])
 
-    @api.constrains("loket_employee_number", "loket_integration_id")
+    @api.constrains("loket_employee_number", "loket_integration_id", "company_id")
     def _check_loket_employee_number(self):
         """Loket numbers employees per employer: a number is unique within an integration (and
-        a number without an integration clashes with any other)."""
+        a number without an integration clashes with any other of the company; another company's
+        integration on the same employer binds its own employees to the same numbers)."""
         for employee in self.filtered("loket_employee_number"):
             same_integration = []
             if employee.loket_integration_id:
@@ -94,6 +95,7 @@ class HrEmployee(models.Model):
                 .search(
                     [
                         ("loket_employee_number", "=", employee.loket_employee_number),
+                        ("company_id", "=", employee.company_id.id),
                         ("id", "!=", employee.id),
                         *same_integration,
                     ],

@@ -129,7 +129,7 @@ class LoketEmployee(models.Model):
         """Odoo's refusal names the other company's records: a row of company B would tell who
         company A's employees are. The same refusal, without their names."""
         try:
-            super()._check_company(fnames)
+            return super()._check_company(fnames)
         except UserError:
             raise UserError(
                 self.env._("A Loket employee can only be mapped to an Odoo employee of its integration's company.")

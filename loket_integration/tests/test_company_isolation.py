@@ -163,7 +163,9 @@ class TestCompanyBAttacker(EmploymentsMixin, TwoCompaniesCase):
     def test_a_row_of_company_b_cannot_be_mapped_to_an_employee_of_company_a(self):
         anna = self._add_all_of_a()[0]
         self.integration_b.with_user(self.admin_b).action_fetch_employees()
-        row = self._row_b(anna).with_user(self.admin_b)
+        # The row of another Loket employee: whatever the row says is not Anna's name.
+        rows = self.integration_b.loket_employee_ids - self._row_b(anna)
+        row = rows[0].with_user(self.admin_b)
         attempts = {
             "write": lambda: row.write({"decision": "map", "employee_id": anna.id, "pending_sync": True}),
             "suggestion": lambda: row.write({"suggested_employee_id": anna.id}),
@@ -264,6 +266,34 @@ class TestCompanyLinks(common.TransactionCase):
         self._refused(lambda: employee.write({"loket_integration_id": self.integration_b.id}))
         employee.loket_integration_id = self.integration_a
 
+    def test_loket_numbers_of_company_a_do_not_block_company_b(self):
+        # Company A typed a Loket number on an employee of its own and bound two to its integration.
+        Employee = self.env["hr.employee"]
+        Employee.create({"name": "Anna de Boer", "loket_employee_number": 7})
+        for number in (8, 9):
+            Employee.create(
+                {
+                    "name": f"Werknemer A {number}",
+                    "loket_integration_id": self.integration_a.id,
+                    "loket_employee_number": number,
+                }
+            )
+        # Company B adds the same Loket numbers, and types one of its own.
+        company_b = {"company_id": self.company_b.id}
+        for number in (7, 8):
+            Employee.create(
+                dict(
+                    company_b,
+                    name=f"Werknemer B {number}",
+                    loket_integration_id=self.integration_b.id,
+                    loket_employee_number=number,
+                )
+            )
+        Employee.create(dict(company_b, name="Cees", loket_employee_number=9))
+        # Within a company a number is still unique.
+        self._refused(lambda: Employee.create({"name": "Dirk", "loket_employee_number": 8}))
+        self._refused(lambda: Employee.create(dict(company_b, name="Els", loket_employee_number=7)))
+
     def test_every_link_to_a_record_of_a_company_is_checked(self):
         """Every many2one and many2many the addon defines, that points at records of a company
         (with a company, or of an integration), is ``check_company``, and its model checks it
@@ -275,7 +305,7 @@ class TestCompanyLinks(common.TransactionCase):
             if Model._abstract:
                 continue
             company = Model._fields.get("company_id")
-            owner = company.related[0] if company is not None and company.related else None
+            owner = company.related.split(".")[0] if company is not None and company.related else None
             if company is None:
                 owner = "job_id" if model_name == "loket.fetch.item" else "integration_id"
             constrained = set()
