@@ -7,7 +7,7 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     loket_integration_id = fields.Many2one(
-        "loket.integration", string="Loket integration", copy=False, groups="hr.group_hr_user"
+        "loket.integration", string="Loket integration", copy=False, groups="hr.group_hr_user", check_company=True
     )
     loket_employee_id = fields.Char("Loket employee id", copy=False, index=True, groups="hr.group_hr_user")
     loket_employee_number = fields.Integer(
@@ -74,10 +74,17 @@ class HrEmployee(models.Model):
             "target": "current",
         }
 
-    @api.constrains("loket_employee_number", "loket_integration_id")
+    @api.constrains("loket_integration_id", "company_id")
+    def _check_loket_integration_company(self):
+        """An employee is bound to an integration of his own company (hr.employee does not check
+        its fields' companies itself)."""
+        self._check_company(["loket_integration_id"])
+
+    @api.constrains("loket_employee_number", "loket_integration_id", "company_id")
     def _check_loket_employee_number(self):
         """Loket numbers employees per employer: a number is unique within an integration (and
-        a number without an integration clashes with any other)."""
+        a number without an integration clashes with any other of the company; another company's
+        integration on the same employer binds its own employees to the same numbers)."""
         for employee in self.filtered("loket_employee_number"):
             same_integration = []
             if employee.loket_integration_id:
@@ -89,6 +96,7 @@ class HrEmployee(models.Model):
                 .search(
                     [
                         ("loket_employee_number", "=", employee.loket_employee_number),
+                        ("company_id", "=", employee.company_id.id),
                         ("id", "!=", employee.id),
                         *same_integration,
                     ],

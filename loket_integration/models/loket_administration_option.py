@@ -12,6 +12,7 @@ class LoketAdministrationOption(models.Model):
     _order = "employer_name, name"
 
     integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="integration_id.company_id", store=True)
     loket_employer_id = fields.Char(required=True)
     employer_name = fields.Char()
     loket_administration_id = fields.Char(required=True)

@@ -21,11 +21,16 @@ class LoketComponentMapping(models.AbstractModel):
     _name = "loket.component.mapping"
     _description = "Mapping to a Loket payroll component"
 
+    _check_company_auto = True
+
     integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="integration_id.company_id", store=True)
     component_number = fields.Char(
         "Loket component", help="Loket payroll component number (at most 3 digits); blank = not exported"
     )
-    component_id = fields.Many2one("loket.payroll.component", compute="_compute_component", store=True)
+    component_id = fields.Many2one(
+        "loket.payroll.component", compute="_compute_component", store=True, check_company=True
+    )
     component_warning = fields.Char(compute="_compute_component", store=True)
     component_name = fields.Char("Name in Loket", related="component_id.name")
 

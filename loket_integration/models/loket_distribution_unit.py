@@ -9,6 +9,7 @@ class LoketDistributionUnit(models.Model):
     _order = "code"
 
     integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="integration_id.company_id", store=True)
     loket_id = fields.Char(required=True)
     code = fields.Char(required=True)
     name = fields.Char(required=True)

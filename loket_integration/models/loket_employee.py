@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from .loket_job import INLINE_LIMIT
@@ -45,6 +46,7 @@ class LoketEmployee(models.Model):
     _name = "loket.employee"
     _description = "Loket employee"
     _order = "integration_id, employee_number"
+    _check_company_auto = True
 
     integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="integration_id.company_id", store=True)
@@ -69,6 +71,7 @@ class LoketEmployee(models.Model):
         "hr.employee",
         string="Suggestion",
         readonly=True,
+        check_company=True,
         help="An Odoo employee with the same name and birth date, or the same work email.",
     )
     employee_id = fields.Many2one("hr.employee", string="Odoo employee", check_company=True)
@@ -102,6 +105,7 @@ class LoketEmployee(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
         help="The run that still has to apply this row's decision",
     )
     apply_sets_add = fields.Boolean(
@@ -120,6 +124,16 @@ class LoketEmployee(models.Model):
                 "add": "added" if applied else "to_add",
                 "map": "mapped" if applied else "to_map",
             }[row.decision]
+
+    def _check_company(self, fnames=None):
+        """Odoo's refusal names the other company's records: a row of company B would tell who
+        company A's employees are. The same refusal, without their names."""
+        try:
+            return super()._check_company(fnames)
+        except UserError:
+            raise UserError(
+                self.env._("A Loket employee can only be mapped to an Odoo employee of its integration's company.")
+            ) from None
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):

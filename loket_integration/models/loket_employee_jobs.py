@@ -42,8 +42,7 @@ class LoketJob(models.Model):
     #    the rows when the run starts ----------------------------------------------------
 
     def _loket_job_prepare_apply_decisions(self):
-        self._loket_take_rows(self.payload or {})
-        self.sudo().payload = {}
+        self.sudo().write({"total_count": self._loket_take_rows(self.payload or {}), "payload": {}})
 
     def _loket_job_join_apply_decisions(self, payload):
         """A second Apply (or Add) while one runs: its rows are added to the run."""
@@ -53,7 +52,8 @@ class LoketJob(models.Model):
         """Mark the rows of ``payload`` as this run's; returns how many were not already.
         (Rows of a run that failed keep its mark until another run takes them.)"""
         Rows = self.env["loket.employee"]
-        rows = Rows.browse(payload.get("row_ids") or [])
+        # A row bound to another company's employee is not the run's (it gets its error instead).
+        rows = self.integration_id._loket_own_company_rows(Rows.browse(payload.get("row_ids") or []))
         mine = Rows.search([("id", "in", rows.ids), ("apply_job_id", "=", self.id)])
         new = rows - mine
         new.write({"apply_job_id": self.id, "apply_sets_add": bool(payload.get("add"))})

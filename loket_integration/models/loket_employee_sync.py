@@ -139,7 +139,10 @@ class LoketIntegration(models.Model):
         }
         Employee = self.env["hr.employee"].with_context(active_test=False)
         ids = [b["employee"]["id"] for b in changed if b["employee"]["id"] not in known]
-        bound = {e.loket_employee_id: e for e in Employee.search([("loket_employee_id", "in", ids)])} if ids else {}
+        # Bound employees of this company only: another company's integration on the same Loket
+        # employer binds its own employees to the same Loket ids.
+        domain = [("company_id", "=", self.company_id.id), ("loket_employee_id", "in", ids)]
+        bound = {e.loket_employee_id: e for e in Employee.search(domain)} if ids else {}
         suggest = self._loket_employee_suggester() if ids else None  # only new Loket employees get suggestions
         new_vals = []
         for bundle in changed:
@@ -202,7 +205,7 @@ class LoketIntegration(models.Model):
         to_add = self._loket_rows_ready(to_add)
         if to_add:
             self._loket_add_employees(to_add)
-        to_map = (rows - to_add).filtered(lambda r: r.decision == "map")
+        to_map = self._loket_own_company_rows((rows - to_add).filtered(lambda r: r.decision == "map"))
         for row in to_map:
             row.employee_id.write(self._loket_binding_vals(row))
             row.pending_sync = True  # the nightly sync brings the fields Loket owns
@@ -214,6 +217,20 @@ class LoketIntegration(models.Model):
         unmapped = self.env["loket.employee"].search(domain, limit=1)
         if unmapped:
             raise UserError(self.env._("Choose the Odoo employee to map %(name)s to.", name=unmapped.name))
+
+    def _loket_foreign_employee_error(self):
+        return self.env._(
+            "This row is mapped to an Odoo employee of another company; map it to an employee of %(company)s.",
+            company=self.company_id.name,
+        )
+
+    def _loket_own_company_rows(self, rows):
+        """The rows whose Odoo employee (if any) is of the integration's company; the others get
+        an error and are left alone. The model refuses such rows; this check holds where runs go
+        with elevated rights (the crons run as superuser), should one be in the database anyway."""
+        own = rows.filtered(lambda row: not row.employee_id or row.employee_id.sudo().company_id == self.company_id)
+        (rows - own).write({"sync_error": self._loket_foreign_employee_error()})
+        return own
 
     def _loket_binding_vals(self, row):
         return {
@@ -241,10 +258,8 @@ class LoketIntegration(models.Model):
         """One contract per employment, in the state its dates give it today (running, expired,
         Draft ready to start, or Draft beside the running one): see ``_loket_apply_contract_plan``."""
         Contract = self.env["hr.contract"]
-        existing = {
-            c.loket_employment_id: c
-            for c in Contract.search([("employee_id", "=", employee.id), ("loket_employment_id", "!=", False)])
-        }
+        domain = [("employee_id", "=", employee.id), ("company_id", "=", self.company_id.id)]
+        existing = {c.loket_employment_id: c for c in Contract.search([*domain, ("loket_employment_id", "!=", False)])}
         may_move_department = created or not mapped or self._loket_may_overwrite("hr.contract", "department_id")
         items = []
         for item in bundle["employments"]:
@@ -421,6 +436,8 @@ class LoketIntegration(models.Model):
 
     def _loket_update_employee(self, row, lookups):
         employee = row.employee_id
+        if employee.sudo().company_id != self.company_id:  # the nightly run is superuser's: checked here
+            raise UserError(self._loket_foreign_employee_error())
         values = self._loket_employee_vals(row)
         changes = {
             k: v for k, v in values.items() if k in SYNCED_FIELDS and LoketIntegration._loket_differs(employee[k], v)

@@ -177,8 +177,15 @@ class LoketIntegration(models.Model):
                     ("missing_in_loket", "=", False),
                 ]
             )
+            rows = integration._loket_own_company_rows(rows)  # the cron runs as superuser
             employees = rows.employee_id.with_context(active_test=False)
-            contracts = Contract.search([("employee_id", "in", employees.ids), ("loket_employment_id", "!=", False)])
+            contracts = Contract.search(
+                [
+                    ("employee_id", "in", employees.ids),
+                    ("company_id", "=", integration.company_id.id),
+                    ("loket_employment_id", "!=", False),
+                ]
+            )
             by_employee = defaultdict(lambda: Contract)
             for contract in contracts:
                 by_employee[contract.employee_id.id] |= contract

@@ -23,7 +23,7 @@ class LoketExport(models.Model):
     name = fields.Char(required=True, readonly=True)
     integration_id = fields.Many2one("loket.integration", required=True, readonly=True, ondelete="restrict")
     company_id = fields.Many2one(related="integration_id.company_id", store=True)
-    period_id = fields.Many2one("loket.payroll.period", readonly=True, ondelete="set null")
+    period_id = fields.Many2one("loket.payroll.period", readonly=True, ondelete="set null", check_company=True)
     year = fields.Integer(readonly=True)
     period_number = fields.Integer(readonly=True)
     date_from = fields.Date(readonly=True)
@@ -34,7 +34,7 @@ class LoketExport(models.Model):
         [("generated", "Generated"), ("sent", "Sent")], string="Status", compute="_compute_state", store=True
     )
     mailed = fields.Boolean(readonly=True)
-    attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", readonly=True, check_company=True)
     file_data = fields.Binary(related="attachment_id.datas", string="File")
     sha256 = fields.Char("SHA-256", readonly=True)
     row_count = fields.Integer("Rows", readonly=True)
@@ -43,7 +43,7 @@ class LoketExport(models.Model):
     warnings = fields.Text(readonly=True)
     user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     employee_scope = fields.Selection(EMPLOYEE_SCOPES, string="Employees", default="all", readonly=True)
-    employee_ids = fields.Many2many("hr.employee", readonly=True)
+    employee_ids = fields.Many2many("hr.employee", readonly=True, check_company=True)
     source_fingerprint = fields.Char(readonly=True)
     is_outdated = fields.Boolean(compute="_compute_is_outdated")
     outdated_badge = fields.Selection([("outdated", "Outdated")], "Outdated", compute="_compute_is_outdated")
@@ -148,6 +148,7 @@ class LoketExport(models.Model):
                     "mimetype": "text/csv",
                     "res_model": self._name,
                     "res_id": export.id,
+                    "company_id": export.company_id.id,
                 }
             )
         )

@@ -22,13 +22,15 @@ class LoketExportRow(models.Model):
     _order = "export_id desc, payroll_number, distribution_unit_code, id"
     _check_company_auto = True
 
-    export_id = fields.Many2one("loket.export", required=True, ondelete="cascade", index=True, readonly=True)
+    export_id = fields.Many2one(
+        "loket.export", required=True, ondelete="cascade", index=True, readonly=True, check_company=True
+    )
     # Copies of the export's (which never change), written at creation: cheaper than stored related fields.
-    integration_id = fields.Many2one("loket.integration", readonly=True, required=True, index=True)
+    integration_id = fields.Many2one("loket.integration", readonly=True, required=True, index=True, check_company=True)
     company_id = fields.Many2one("res.company", readonly=True, required=True)
     year = fields.Integer(readonly=True, required=True)
     period_number = fields.Integer("Period", readonly=True, required=True)
-    employee_id = fields.Many2one("hr.employee", readonly=True)
+    employee_id = fields.Many2one("hr.employee", readonly=True, check_company=True)
     payroll_number = fields.Integer("Payroll number", readonly=True, help="Personeelsnummer of the employment")
     employment_id = fields.Char("Loket employment", readonly=True, required=True)
     distribution_unit_code = fields.Char("Distribution unit", readonly=True)

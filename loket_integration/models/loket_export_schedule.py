@@ -29,6 +29,7 @@ class LoketIntegration(models.Model):
         string="Period with nothing to export",
         copy=False,
         readonly=True,
+        check_company=True,
         help="The last period the scheduled export found nothing to export for (said once in the chatter)",
     )
 

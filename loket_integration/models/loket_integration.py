@@ -68,6 +68,7 @@ class LoketIntegration(models.Model):
         string="Payroll administration",
         domain="[('integration_id', '=', id)]",
         copy=False,
+        check_company=True,
     )
     loket_employer_id = fields.Char("Loket employer id", readonly=True, copy=False)
     loket_employer_name = fields.Char("Employer", readonly=True, copy=False)

@@ -12,6 +12,7 @@ class LoketPayrollComponent(models.Model):
     _order = "year desc, number"
 
     integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="integration_id.company_id", store=True)
     year = fields.Integer(required=True)
     number = fields.Integer(required=True, help="Loket's component key: the column header of the export file")
     name = fields.Char(required=True)

@@ -21,6 +21,7 @@ class LoketPayrollPeriod(models.Model):
     _order = "integration_id, year desc, number desc"
 
     integration_id = fields.Many2one("loket.integration", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="integration_id.company_id", store=True)
     year = fields.Integer(required=True)
     number = fields.Integer(required=True)
     date_from = fields.Date(required=True)

@@ -2,6 +2,7 @@ from . import (
     test_attack_surface,
     test_access_matrix,
     test_administrations,
+    test_company_isolation,
     test_connect,
     test_contract_states,
     test_employee_bad_input,

@@ -14,6 +14,7 @@ class LoketExportWizard(models.TransientModel):
 
     _name = "loket.export.wizard"
     _description = "Loket export"
+    _check_company_auto = True
 
     delivery = fields.Selection(related="integration_id.delivery")
     integration_id = fields.Many2one(
@@ -21,9 +22,11 @@ class LoketExportWizard(models.TransientModel):
         required=True,
         default=lambda self: self.env["loket.integration"].search([("company_id", "=", self.env.company.id)], limit=1),
     )
+    company_id = fields.Many2one(related="integration_id.company_id")
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
     period_id = fields.Many2one(
         "loket.payroll.period",
+        check_company=True,
         domain="[('integration_id', '=', integration_id), ('year', '=', year)]",
         help="Type the period number (3), year and number (2026-03) or a date of the period",
     )
@@ -33,6 +36,7 @@ class LoketExportWizard(models.TransientModel):
     selected_employee_ids = fields.Many2many(
         "hr.employee",
         string="Selected employees",
+        check_company=True,
         domain="[('id', 'in', bound_employee_ids)]",
         help="Only these employees are exported",
     )
