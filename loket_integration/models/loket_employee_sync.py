@@ -455,10 +455,12 @@ class LoketIntegration(models.Model):
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
-        note = self.env._(
-            "%(count)s new Loket employee(s) to decide: %(names)s",
-            count=len(rows),
-            names=", ".join(rows.mapped("name")),
+        note = self._loket_text_html(
+            self.env._(
+                "%(count)s new Loket employee(s) to decide: %(names)s",
+                count=len(rows),
+                names=", ".join(rows.mapped("name")),
+            )
         )
         for user in managers:
             self.activity_schedule(

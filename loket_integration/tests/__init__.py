@@ -11,6 +11,7 @@ from . import (
     test_export_bad_input,
     test_export_history,
     test_export_jobs,
+    test_hostile_loket_text,
     test_i18n,
     test_jobs,
     test_loket_control_characters,
