@@ -235,7 +235,8 @@ class LoketJob(models.Model):
         except (UserError, LoketError) as exc:
             self.env.invalidate_all()  # the savepoint undid the batch's writes
             text = self.integration_id._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
-            _logger.info("Loket run %s (%s) failed: %s", self.id, self.kind, text)
+            # The text stays on the run: it may hold Loket's words about an employee, not for the log.
+            _logger.info("Loket run %s (%s) failed: %s (see the run)", self.id, self.kind, type(exc).__name__)
             self._loket_finish(error=text)
             return max(self.total_count - before, 1)
         self.attempts = 0

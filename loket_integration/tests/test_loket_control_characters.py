@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..loket import resources as R
 from .common import LoketCase
 
 
@@ -115,3 +116,18 @@ class TestControlCharactersInLoketData(LoketCase):
         employees = {n: r.employee_id for n, r in self._rows().items()}
         self.assertIn("Visser", employees[first].name)
         self.assertEqual(employees[second].private_city, "Delft")
+
+    def test_a_run_loket_fails_keeps_lokets_words_out_of_the_log(self):
+        """Loket's messages may name an employee: the failed run holds them, the log does not."""
+        name = self.fake.employee(self.numbers[0])["personalDetails"]["lastName"]
+        description = f"Dienstverband van {name} is geblokkeerd"
+        self.fake.fail(
+            R.EMPLOYMENTS.path,
+            status=400,
+            body={"messages": [{"code": 7, "type": "BrokenBusinessRule", "description": description}]},
+        )
+        job = self.integration._loket_start_job("fetch_employees", inline=False)
+        with self._log_without_personal_data():
+            self._run_loket_jobs()
+        self.assertEqual(job.state, "failed")
+        self.assertIn(description, job.error)
