@@ -68,3 +68,55 @@ def test_a_component_number_is_one_to_three_ascii_digits(component):
 @pytest.mark.parametrize("component", ["7", "028", 999, 0])
 def test_valid_component_numbers(component):
     assert build_payroll_csv(5555, [PayrollEntry(9, component, 1)]).components == [int(component)]
+
+
+# -- text cells: Loket's file is read by spreadsheets too ---------------------------------------
+
+UNSAFE_UNITS = [
+    ('=HYPERLINK("http://x.example/u");1', "formula"),  # a formula, and its ";" shifts the hours
+    ("+31", "formula"),
+    ("-10", "formula"),
+    ("@SUM(A1)", "formula"),
+    ("10;20", "separator"),
+    ('1"0', "quote"),
+    ("1'0", "quote"),
+    ("10\r\n5555;9;;;99", "line_break"),  # a row of its own
+    ("10\n", "line_break"),
+    ("\t10", "control"),
+    ("1\x000", "control"),
+]
+
+
+@pytest.mark.parametrize(("unit", "problem"), UNSAFE_UNITS)
+def test_an_unsafe_distribution_unit_code_is_not_written_and_the_other_rows_are(unit, problem):
+    entries = [
+        PayrollEntry(7, 1, 8, shift=1, distribution_unit=unit),
+        PayrollEntry(7, 28, 2, shift=1, distribution_unit=unit),
+        PayrollEntry(8, 1, -2, shift=1, distribution_unit="10"),  # a negative number is a value, not text
+    ]
+    result = build_payroll_csv(5555, entries)
+    assert result.text == "aanslnr;persnr;ploeg;verdelingseenheid;1\r\n5555;8;1;10;-2,00\r\n"
+    assert (result.rows, result.components, result.totals) == (1, [1], {1: Decimal("-2.00")})
+
+
+@pytest.mark.parametrize(("unit", "problem"), UNSAFE_UNITS)
+def test_the_refused_row_is_named_with_its_column_and_why(unit, problem):
+    entries = [PayrollEntry(7, 1, 8, shift=1, distribution_unit=unit), PayrollEntry(8, 1, 4, distribution_unit="10")]
+    refused = build_payroll_csv(5555, entries).refused
+    assert [(r.payroll_number, r.shift, r.column, r.value, r.problem) for r in refused] == [
+        (7, 1, "verdelingseenheid", unit, problem)
+    ]
+
+
+@pytest.mark.parametrize("shift", ["=1", "1;2", -1, 1.5, True])
+def test_a_shift_that_is_not_a_whole_number_is_not_written(shift):
+    result = build_payroll_csv(5555, [PayrollEntry(7, 1, 8, shift=shift), PayrollEntry(8, 1, 4, shift=2)])
+    assert result.text == "aanslnr;persnr;ploeg;verdelingseenheid;1\r\n5555;8;2;;4,00\r\n"
+    assert [(r.payroll_number, r.column, r.problem) for r in result.refused] == [(7, "ploeg", "not_a_number")]
+
+
+@pytest.mark.parametrize("unit", ["10", "A-1", "Winkel Zuid", "0001", "a=b", "x@y", "(20)"])
+def test_ordinary_distribution_unit_codes_are_written(unit):
+    result = build_payroll_csv(5555, [PayrollEntry(7, 1, 8, distribution_unit=unit)])
+    assert result.text.splitlines()[1] == f"5555;7;;{unit};8,00"
+    assert result.refused == []

@@ -6,6 +6,8 @@ name what keeps an employee or employment from being brought into Odoo."""
 
 import datetime
 
+from .clean_text import one_line
+
 # Loket's howToFormatLastName keys (naamgebruik): own name, partner's name,
 # partner's followed by own, own followed by partner's.
 OWN, PARTNER, PARTNER_OWN, OWN_PARTNER = 1, 2, 3, 4
@@ -13,10 +15,21 @@ GENDERS = {1: "male", 2: "female"}
 
 
 def _text(value):
-    """A stripped string, or "" for None and anything that is not text or a number."""
+    """A stripped one-line string without control characters, or "" for None and anything that
+    is not text or a number."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
-    return str(value).strip()
+    return one_line(str(value)).strip()
+
+
+def _whole_number(value):
+    """``value`` when it is a whole number ≥ 0 (not a boolean), else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _hours(value):
+    """``value`` when it is a number ≥ 0 (not a boolean), else 0.0."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else 0.0
 
 
 def _dict(value):
@@ -102,16 +115,15 @@ def contract_values(employment, organizational_entity=None, working_hours=None):
         "date_end": _date_or_false(employment.get("endDate")),
         "department_name": _text(_dict(entity.get("department")).get("description")) or False,
         "job_name": _text(entity.get("deviatingFunctionDescription")) or _text(function.get("description")) or False,
-        "weekly_hours": hours.get("averageHoursPerWeek") or hours.get("aggregatedHoursPerWeek") or 0.0,
-        "shift_number": _dict(hours.get("shift")).get("shiftNumber") or 0,
+        "weekly_hours": _hours(hours.get("averageHoursPerWeek")) or _hours(hours.get("aggregatedHoursPerWeek")),
+        "shift_number": _whole_number(_dict(hours.get("shift")).get("shiftNumber")),
         "distribution_unit_code": _text(_dict(entity.get("distributionUnit")).get("code")) or False,
     }
 
 
 def payroll_number(employment):
     """The employment's payroll number (personeelsnummer), 0 when Loket gives none."""
-    number = employment.get("payrollId")
-    return number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else 0
+    return _whole_number(employment.get("payrollId"))
 
 
 # -- what keeps Loket data out of Odoo ---------------------------------------------------------

@@ -7,6 +7,13 @@ with the component columns in ascending number; one row per employment
 summed per row × component and rounded once to 2 decimals, decimal comma, no
 thousands separator, empty when there is no value. Corrections (negative entries)
 are netted per cell; a negative total keeps its minus (``-3,25``).
+
+The file is opened in spreadsheets too, and Loket's reader splits on ``;`` alone. Checked per
+column: ``aanslnr`` and the component headers are numbers (the whole file is refused otherwise),
+``persnr`` and the values are numbers the builder formats (a negative value is a correction
+and is written), ``ploeg`` must be a whole number, and ``verdelingseenheid`` — Loket's text —
+may not start like a formula (``=``, ``+``, ``-``, ``@``) nor hold ``;``, a quote, a line break
+or a control character. A row with such a cell is not written: it is listed in ``refused``.
 """
 
 import re
@@ -17,6 +24,21 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 FIXED_COLUMNS = ("aanslnr", "persnr", "ploeg", "verdelingseenheid")
 CENT = Decimal("0.01")
 COMPONENT_NUMBER = re.compile(r"[0-9]{1,3}")  # Loket's payroll component numbers: at most 3 digits
+
+# Why a cell cannot be written (the model words them for the user).
+FORMULA = "formula"
+LINE_BREAK = "line_break"
+SEPARATOR = "separator"
+QUOTE = "quote"
+CONTROL = "control"
+NOT_A_NUMBER = "not_a_number"
+FORMULA_START = ("=", "+", "-", "@")
+TEXT_PROBLEMS = (  # in this order: the first that applies is said
+    (re.compile(r"[\r\n]"), LINE_BREAK),
+    (re.compile(";"), SEPARATOR),
+    (re.compile("[\"']"), QUOTE),
+    (re.compile(r"[\x00-\x1f\x7f]"), CONTROL),
+)
 
 
 class PayrollCsvError(ValueError):
@@ -35,12 +57,25 @@ class PayrollEntry:
     source: str = ""  # what the value came from, for error messages
 
 
+@dataclass(frozen=True)
+class RefusedRow:
+    """A row of the file that was not written: which cell, and why (FORMULA, SEPARATOR…)."""
+
+    payroll_number: int
+    shift: object
+    distribution_unit: object
+    column: str  # "ploeg" or "verdelingseenheid"
+    value: object
+    problem: str
+
+
 @dataclass
 class PayrollCsv:
     text: str
     rows: int
     components: list
     totals: dict = field(default_factory=dict)  # component -> Decimal
+    refused: list = field(default_factory=list)  # RefusedRow, one per row not written
 
     @property
     def data(self):
@@ -79,6 +114,37 @@ def _check_component(number):
     return int(number)
 
 
+def text_cell_problem(text):
+    """Why ``text`` cannot be a cell of the file (FORMULA, LINE_BREAK, SEPARATOR, QUOTE,
+    CONTROL), or None."""
+    if text.startswith(FORMULA_START):
+        return FORMULA
+    return next((problem for pattern, problem in TEXT_PROBLEMS if pattern.search(text)), None)
+
+
+def row_problem(entry):
+    """``(column, value, problem)`` of the cell that keeps ``entry``'s row out of the file, or None."""
+    shift = entry.shift
+    if shift is not None and (not isinstance(shift, int) or isinstance(shift, bool) or shift < 0):
+        return "ploeg", shift, NOT_A_NUMBER
+    unit = entry.distribution_unit
+    problem = text_cell_problem(str(unit)) if unit else None
+    return ("verdelingseenheid", unit, problem) if problem else None
+
+
+def split_refused(entries):
+    """``(entries whose row can be written, [RefusedRow] one per row that cannot)``."""
+    kept, refused = [], {}
+    for entry in entries:
+        problem = row_problem(entry)
+        if problem is None:
+            kept.append(entry)
+            continue
+        key = (entry.payroll_number, repr(entry.shift), repr(entry.distribution_unit))
+        refused.setdefault(key, RefusedRow(entry.payroll_number, entry.shift, entry.distribution_unit, *problem))
+    return kept, list(refused.values())
+
+
 def sum_entries(entries):
     """``{(payroll number, shift, distribution unit code or ""): {component: Decimal}}``: the
     entries summed per row and component, rounded once to cents. The one source of what
@@ -107,9 +173,11 @@ def negative_cells(entries):
 
 
 def build_payroll_csv(client_number, entries):
-    """The file for ``entries`` (iterable of ``PayrollEntry``) of one payroll client number."""
+    """The file for ``entries`` (iterable of ``PayrollEntry``) of one payroll client number.
+    The rows that cannot be written are left out and listed in its ``refused``: the caller says so."""
     if not re.fullmatch(r"\d+", str(client_number or "")):
         raise PayrollCsvError(f"Payroll client number {client_number!r} must be a number")
+    entries, refused = split_refused(entries)
     sums = sum_entries(entries)
     components = sorted({c for row in sums.values() for c in row})
     lines = [";".join((*FIXED_COLUMNS, *map(str, components)))]
@@ -124,7 +192,7 @@ def build_payroll_csv(client_number, entries):
                 cells.append("")
         lines.append(";".join(cells))
     text = "\r\n".join(lines) + "\r\n"
-    return PayrollCsv(text=text, rows=len(lines) - 1, components=components, totals=dict(totals))
+    return PayrollCsv(text=text, rows=len(lines) - 1, components=components, totals=dict(totals), refused=refused)
 
 
 def export_file_name(administration, year, period):

@@ -13,6 +13,7 @@ import time
 
 import requests
 
+from .clean_text import clean_json
 from .errors import LoketConnectionError, error_for_status, messages_from_body
 from .redact import redact
 
@@ -38,8 +39,10 @@ def retry_after_seconds(value, now=None):
 
 
 def decode_body(response):
+    """The JSON of a Loket answer, its texts cleaned (``clean_text``), or None. Control characters
+    Loket did not escape are read too (``strict=False``): refused, the page would read as empty."""
     try:
-        return response.json()
+        return clean_json(response.json(strict=False))
     except ValueError:
         return None
 

@@ -19,10 +19,10 @@ class LoketIntegration(models.Model):
     def _loket_fetch_batch(self, job, state, client):
         """One batch of fetching the employees for run ``job``. ``state`` (kept in the run's
         payload, updated here): ``{"list": index in LISTS, "page": next page}`` while Loket's
-        lists are read (``"employees"``: a first page the request read already), then
-        ``{"after": last employee item}`` while the employees are joined and stored; the
-        last chunk also flags the rows Loket no longer lists. Returns ``(finished, employees
-        joined, new rows)``."""
+        lists are read (``"employees_staged"``: the request kept the employees' only page
+        already), then ``{"after": last employee item}`` while the employees are joined and
+        stored; the last chunk also flags the rows Loket no longer lists. Returns ``(finished,
+        employees joined, new rows)``."""
         self.ensure_one()
         if state.setdefault("list", 0) < len(LISTS):
             self._loket_fetch_pages(job, state, client)
@@ -37,22 +37,15 @@ class LoketIntegration(models.Model):
     def _loket_fetch_pages(self, job, state, client):
         """Read up to PAGES_PER_BATCH pages of Loket's lists, from where ``state`` says, into
         loket.fetch.item."""
-        Items = self.env["loket.fetch.item"].sudo()
         budget = PAGES_PER_BATCH
         while budget and state["list"] < len(LISTS):
             name = LISTS[state["list"]]
-            first_page = state.pop("employees", None) if name == "employees" else None
-            if first_page is not None:  # the request read the only page: no request for it
-                pages = iter([(1, first_page, 1)])
-            else:
-                pages = client.employer_list_pages(name, self.loket_employer_id, start=state.setdefault("page", 1))
+            if name == "employees" and state.pop("employees_staged", False):  # no request for it
+                state.update(list=state["list"] + 1, page=1)
+                continue
+            pages = client.employer_list_pages(name, self.loket_employer_id, start=state.setdefault("page", 1))
             for number, entities, total in pages:
-                values = []
-                for entity in entities:
-                    key, owner, data = staged(name, entity)
-                    values.append({"job_id": job.id, "list_name": name, "key": key, "owner_key": owner, "data": data})
-                Items.create(values)
-                Items.invalidate_model()  # the page is in the database: its entities need not stay in memory
+                self._loket_stage_page(job, name, entities)
                 budget -= 1
                 if number >= total:
                     state.update(list=state["list"] + 1, page=1)
@@ -60,6 +53,16 @@ class LoketIntegration(models.Model):
                 state["page"] = number + 1
                 if not budget:
                     break
+
+    def _loket_stage_page(self, job, name, entities):
+        """Keep what the join needs of one page of Loket's list ``name`` for run ``job``."""
+        Items = self.env["loket.fetch.item"].sudo()
+        values = []
+        for entity in entities:
+            key, owner, data = staged(name, entity)
+            values.append({"job_id": job.id, "list_name": name, "key": key, "owner_key": owner, "data": data})
+        Items.create(values)
+        Items.invalidate_model()  # the page is in the database: its entities need not stay in memory
 
     def _loket_join_chunk(self, job, state):
         """Join the next JOIN_CHUNK employees (in Loket's order) with their employments, entities and

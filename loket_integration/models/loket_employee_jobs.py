@@ -17,6 +17,13 @@ class LoketJob(models.Model):
     # -- fetch employees (payload: the state of integration._loket_fetch_batch, which reads
     #    Loket's lists a few pages per batch, then joins and stores them a chunk per batch) --
 
+    def _loket_job_prepare_fetch_employees(self, employees=None):
+        """The employees' only page, read by the request already: kept with the lists
+        (loket.fetch.item, which only the addon reads), not asked of Loket again."""
+        if employees is not None:
+            self.integration_id._loket_stage_page(self, "employees", employees)
+            self.payload = dict(self.payload or {}, employees_staged=True)
+
     def _loket_job_batch_fetch_employees(self):
         state = dict(self.payload or {})
         finished, joined, _new_rows = self._loket_fetch_step(state)

@@ -92,7 +92,7 @@ class LoketIntegration(models.Model):
         self._require_administration()
         employees, pages, size = self._loket_call(lambda client: client.employees_first_page(self.loket_employer_id))
         if pages <= 1 and len(employees) <= INLINE_LIMIT:
-            self._loket_start_job("fetch_employees", payload={"employees": employees}, inline=True)
+            self._loket_start_job("fetch_employees", inline=True, held=employees)
             return self.action_open_loket_employees()
         return self._loket_start_job("fetch_employees", total=size, inline=False)._loket_started_notification()
 
@@ -475,10 +475,12 @@ class LoketIntegration(models.Model):
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
-        note = self.env._(
-            "%(count)s new Loket employee(s) to decide: %(names)s",
-            count=len(rows),
-            names=", ".join(rows.mapped("name")),
+        note = self._loket_text_html(
+            self.env._(
+                "%(count)s new Loket employee(s) to decide: %(names)s",
+                count=len(rows),
+                names=", ".join(rows.mapped("name")),
+            )
         )
         for user in managers:
             self.activity_schedule(

@@ -9,7 +9,18 @@ from typing import NamedTuple
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..loket.payroll_csv import PayrollCsvError, PayrollEntry, negative_cells
+from ..loket.payroll_csv import (
+    CONTROL,
+    FORMULA,
+    LINE_BREAK,
+    NOT_A_NUMBER,
+    QUOTE,
+    SEPARATOR,
+    PayrollCsvError,
+    PayrollEntry,
+    negative_cells,
+    row_problem,
+)
 
 # The columns of a timesheet line a fingerprint reads.
 LINE_COLUMNS = ("id", "employee_id", "date", "unit_amount", "write_date")
@@ -48,6 +59,8 @@ class ExportData:
     employee_totals: dict = field(default_factory=lambda: defaultdict(Decimal))
     # payroll number -> employee name, for the warnings
     employee_names: dict = field(default_factory=dict)
+    # (payroll number, column, value) -> (employee name, problem): rows the file cannot hold
+    refused: dict = field(default_factory=dict)
 
 
 class LoketIntegration(models.Model):
@@ -168,6 +181,7 @@ class LoketIntegration(models.Model):
             bucket[1] += group.hours
 
         self._loket_add_wage_components(data, latest_contracts, units, date_from, date_to)
+        data.warnings += self._loket_refused_warnings(data)
         for label, bucket in (
             (self.env._("Timesheet lines of employees not bound to Loket"), unbound),
             (self.env._("Employees without a contract carrying a payroll number in the period"), no_contract),
@@ -254,17 +268,23 @@ class LoketIntegration(models.Model):
         return [HoursGroup(*row) for row in self.env.cr.fetchall()]
 
     def _loket_add_entry(self, data, employment, unit, component, value, source):
-        """``employment``: anything with ``payroll_number``, ``shift`` and ``employee_name``."""
-        data.entries.append(
-            PayrollEntry(
-                payroll_number=employment.payroll_number,
-                component=component,
-                value=value,
-                shift=employment.shift or None,
-                distribution_unit=unit,
-                source=source,
-            )
+        """``employment``: anything with ``payroll_number``, ``shift`` and ``employee_name``.
+        An entry whose row Loket's file cannot hold (a distribution unit code that is a formula…)
+        is left out of the file and the preview, and of sending too: the export says whose."""
+        entry = PayrollEntry(
+            payroll_number=employment.payroll_number,
+            component=component,
+            value=value,
+            shift=employment.shift or None,
+            distribution_unit=unit,
+            source=source,
         )
+        problem = row_problem(entry)
+        if problem:
+            column, cell, why = problem
+            data.refused[(employment.payroll_number, column, cell)] = (employment.employee_name, why)
+            return
+        data.entries.append(entry)
         data.employee_totals[((employment.employee_name, employment.employee_id), component)] += Decimal(str(value))
         data.employee_names[employment.payroll_number] = employment.employee_name
 
@@ -303,6 +323,32 @@ class LoketIntegration(models.Model):
                 continue
             contract = latest_contracts[employee_id]
             self._loket_add_entry(data, contract, units.get(contract.department_id), mapped[code], value, code)
+
+    def _loket_refused_warnings(self, data):
+        """One warning per row left out of the file because of a cell it cannot hold."""
+        reasons = {
+            FORMULA: self.env._("begins with =, +, - or @, which a spreadsheet runs as a formula"),
+            LINE_BREAK: self.env._("holds a line break"),
+            SEPARATOR: self.env._("holds a semicolon, the file's column separator"),
+            QUOTE: self.env._("holds a quote"),
+            CONTROL: self.env._("holds a control character"),
+            NOT_A_NUMBER: self.env._("is not a whole number"),
+        }
+        columns = {"verdelingseenheid": self.env._("distribution unit code"), "ploeg": self.env._("shift")}
+        return [
+            self.env._(
+                "%(employee)s (payroll number %(payroll_number)s) not exported: the %(column)s %(value)s "
+                "%(reason)s. Correct it in Loket, refresh it here and export again.",
+                employee=name,
+                payroll_number=payroll_number,
+                column=columns.get(column, column),
+                value=repr(value),
+                reason=reasons.get(problem, problem),
+            )
+            for (payroll_number, column, value), (name, problem) in sorted(
+                data.refused.items(), key=lambda item: (item[0][0], item[0][1], repr(item[0][2]))
+            )
+        ]
 
     def _loket_negative_warnings(self, data):
         """One warning per cell whose entries net to a negative total: it is written as a negative

@@ -383,7 +383,7 @@ class LoketExport(models.Model):
                 self.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Loket send needs attention"),
-                    note=problem or self._loket_outcome_text(outcome),
+                    note=self.integration_id._loket_text_html(problem or self._loket_outcome_text(outcome)),
                     user_id=user.id,
                 )
         return outcome

@@ -1,6 +1,7 @@
 import logging
 
 import psycopg2
+from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -267,6 +268,13 @@ class LoketIntegration(models.Model):
             keeper.erase(cr)
         self.sudo().write({"state": "disconnected", "last_error": reason})
 
+    @api.model
+    def _loket_text_html(self, text):
+        """``text`` as HTML that shows it as text, its line breaks kept: for activity notes, which
+        take a str for HTML, and texts holding Loket's words (names, its messages), which must
+        never become a link or an image."""
+        return Markup("<br/>").join(escape(line) for line in text.splitlines())
+
     def _loket_apply_disconnection(self, reason):
         self.write({"state": "disconnected", "last_error": reason})
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
@@ -277,8 +285,12 @@ class LoketIntegration(models.Model):
                 integration.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Connect Loket again"),
-                    note=self.env._(
-                        "Loket rejected the stored login of %(name)s: %(reason)s", name=integration.name, reason=reason
+                    note=self._loket_text_html(
+                        self.env._(
+                            "Loket rejected the stored login of %(name)s: %(reason)s",
+                            name=integration.name,
+                            reason=reason,
+                        )
                     ),
                     user_id=user.id,
                 )

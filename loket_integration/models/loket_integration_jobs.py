@@ -33,10 +33,10 @@ class LoketIntegration(models.Model):
         action["context"] = {"default_integration_id": self.id}
         return action
 
-    def _loket_start_job(self, kind, payload=None, total=0, inline=None, res_id=0):
+    def _loket_start_job(self, kind, payload=None, total=0, inline=None, res_id=0, held=None):
         """``loket.job._loket_enqueue`` for this integration."""
         Job = self.env["loket.job"]
-        return Job._loket_enqueue(self, kind, payload=payload, total=total, inline=inline, res_id=res_id)
+        return Job._loket_enqueue(self, kind, payload=payload, total=total, inline=inline, res_id=res_id, held=held)
 
     def _loket_counting_client(self):
         """A Loket client and a function giving the number of HTTP requests it made so far."""

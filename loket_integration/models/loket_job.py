@@ -115,12 +115,14 @@ class LoketJob(models.Model):
     # -- starting a run ---------------------------------------------------------------
 
     @api.model
-    def _loket_enqueue(self, integration, kind, payload=None, total=0, inline=None, res_id=0):
+    def _loket_enqueue(self, integration, kind, payload=None, total=0, inline=None, res_id=0, held=None):
         """Start a run of ``kind`` for ``integration`` (or join the one already queued or
         running for the same kind, integration and ``res_id``: that job is returned and
         ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined).
         A new job's ``_loket_job_prepare_<kind>()``, when defined, runs before its first batch
-        (e.g. to move a long list out of the payload).
+        (e.g. to move a long list out of the payload); ``held``, when given, is passed to it:
+        Loket's data the request read already, which never goes in the payload (Loket users
+        read runs).
 
         ``inline``: run to the end in this request; default: when ``total`` ≤ INLINE_LIMIT.
         Otherwise the job is queued and the jobs cron triggered. Returns the job."""
@@ -159,7 +161,7 @@ class LoketJob(models.Model):
         )
         prepare = getattr(job, f"_loket_job_prepare_{kind}", None)
         if prepare:
-            prepare()
+            prepare() if held is None else prepare(held)
         if inline:
             job._loket_run_inline()
         else:
@@ -239,7 +241,8 @@ class LoketJob(models.Model):
         except (UserError, LoketError) as exc:
             self.env.invalidate_all()  # the savepoint undid the batch's writes
             text = self.integration_id._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
-            _logger.info("Loket run %s (%s) failed: %s", self.id, self.kind, text)
+            # The text stays on the run: it may hold Loket's words about an employee, not for the log.
+            _logger.info("Loket run %s (%s) failed: %s (see the run)", self.id, self.kind, type(exc).__name__)
             self._loket_finish(error=text)
             return max(self.total_count - before, 1)
         self.sudo().attempts = 0

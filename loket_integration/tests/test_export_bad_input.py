@@ -159,3 +159,36 @@ class TestExportBadInput(ExportCase):
         with self.assertRaisesRegex(UserError, "Nothing to export"):
             wizard.action_generate_and_send()
         self.assertFalse(self._exports())
+
+    # -- text from Loket in the file --------------------------------------------------------
+
+    def test_a_distribution_unit_code_a_spreadsheet_would_run_is_refused_on_its_row(self):
+        """Loket lists a distribution unit whose code is a formula holding the separator: the
+        rows booked on it are not written (no formula, no shifted column), the export says
+        whose and why, the other rows are written — a negative number among them."""
+        bad = '=HYPERLINK("http://x.example/u");1'
+        unit = next(u for u in self.fake.data["distribution_units"] if str(u["code"]) == "20")
+        unit["code"] = bad
+        self.integration.action_refresh_distribution_units()
+        self.assertEqual(self.units["20"].code, bad)
+        self._map_department("Winkel", "20")
+        shop_employee, bakery_employee = self.employees[3], self.employees[1]
+        self._current_contract(shop_employee).department_id = self._department("Winkel")
+        self._log(shop_employee, 12)
+        self._log(bakery_employee, 2)
+        self._log(bakery_employee, -4, day=11)  # a correction larger than the period: -2,00, a value
+        shop_no = self._current_contract(shop_employee).loket_payroll_number
+        bakery_no = self._current_contract(bakery_employee).loket_payroll_number
+        export = self._export()
+        text = self._text(export)
+        self.assertEqual(text, f"{HEADER};1\r\n5555;{bakery_no};1;10;-2,00\r\n")
+        self.assertNotIn("HYPERLINK", text)
+        self.assertEqual((export.row_count, export.totals), (1, {"1": "-2.00"}))
+        refusal = f"{shop_employee.name} (payroll number {shop_no}) not exported"
+        self.assertIn(refusal, export.warnings)
+        self.assertIn("formula", export.warnings)
+        self.assertIn("=HYPERLINK(", export.warnings)
+        # The wizard says it before the file is made.
+        wizard = self._wizard()
+        self.assertIn(refusal, wizard.warnings)
+        self.assertIn("Total (1 employee(s))", wizard.preview_html)  # the refused row is not in the preview
