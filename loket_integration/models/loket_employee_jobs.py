@@ -22,7 +22,7 @@ class LoketJob(models.Model):
         (loket.fetch.item, which only the addon reads), not asked of Loket again."""
         if employees is not None:
             self.integration_id._loket_stage_page(self, "employees", employees)
-            self.payload = dict(self.payload or {}, employees_staged=True)
+            self.sudo().payload = dict(self.payload or {}, employees_staged=True)
 
     def _loket_job_batch_fetch_employees(self):
         state = dict(self.payload or {})
