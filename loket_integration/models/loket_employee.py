@@ -45,6 +45,28 @@ class LoketEmployee(models.Model):
 
     _name = "loket.employee"
     _description = "Loket employee"
+    _inherit = ["loket.protected.fields.mixin"]
+    # Loket's side of the row and the synchronisation's bookkeeping: the addon's code writes
+    # them; a user decides (``decision``) and chooses the Odoo employee (``employee_id``).
+    _loket_protected_fields = (
+        "integration_id",
+        "loket_id",
+        "employee_number",
+        "name",
+        "birth_date",
+        "work_email",
+        "employment_start",
+        "employment_end",
+        "payroll_numbers",
+        "suggested_employee_id",
+        "data",
+        "data_hash",
+        "missing_in_loket",
+        "sync_error",
+        "pending_sync",
+        "apply_job_id",
+        "apply_sets_add",
+    )
     _order = "integration_id, employee_number"
     _check_company_auto = True
 

@@ -36,7 +36,7 @@ class LoketIntegration(models.Model):
         )
         by_row = dict(zip(rows.ids, employees, strict=True))
         for row, employee in zip(rows, employees, strict=True):
-            row.write({"employee_id": employee.id, "pending_sync": False})
+            row.sudo().write({"employee_id": employee.id, "pending_sync": False})
         by_employee = {}
         for row, values in items:
             employee = by_row[row.id]

@@ -128,5 +128,5 @@ class LoketIntegration(models.Model):
             )
         )
         wrong = self.env.cr.fetchall()
-        Rows.browse([row_id for row_id, missing in wrong if not missing]).write({"missing_in_loket": True})
-        Rows.browse([row_id for row_id, missing in wrong if missing]).write({"missing_in_loket": False})
+        Rows.browse([row_id for row_id, missing in wrong if not missing]).sudo().write({"missing_in_loket": True})
+        Rows.browse([row_id for row_id, missing in wrong if missing]).sudo().write({"missing_in_loket": False})

@@ -63,9 +63,9 @@ class LoketJob(models.Model):
         rows = self.integration_id._loket_own_company_rows(Rows.browse(payload.get("row_ids") or []))
         mine = Rows.search([("id", "in", rows.ids), ("apply_job_id", "=", self.id)])
         new = rows - mine
-        new.write({"apply_job_id": self.id, "apply_sets_add": bool(payload.get("add"))})
+        new.sudo().write({"apply_job_id": self.id, "apply_sets_add": bool(payload.get("add"))})
         if payload.get("add"):
-            mine.write({"apply_sets_add": True})
+            mine.sudo().write({"apply_sets_add": True})
         return len(new)
 
     def _loket_job_batch_apply_decisions(self):
@@ -78,7 +78,7 @@ class LoketJob(models.Model):
             integration._loket_refresh_rows(self)  # rows not imported before: their Loket data was erased
         added, mapped = integration._loket_apply_decisions(rows)
         rows._loket_erase_unneeded()
-        rows.write({"apply_job_id": False, "apply_sets_add": False})
+        rows.sudo().write({"apply_job_id": False, "apply_sets_add": False})
         self._loket_add(done_count=len(rows), added_count=added, updated_count=mapped)
         self._loket_release_cache()
         return not Rows.search_count([("apply_job_id", "=", self.id)], limit=1)

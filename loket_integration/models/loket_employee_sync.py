@@ -159,14 +159,15 @@ class LoketIntegration(models.Model):
             }
             row = rows.get(employee["id"])
             if row:
-                row.write(dict(display, pending_sync=bool(row.employee_id)))
+                row.sudo().write(dict(display, pending_sync=bool(row.employee_id)))
                 continue
             suggestion = bound.get(employee["id"]) or suggest(values)
             vals = dict(display, integration_id=self.id, loket_id=employee["id"], suggested_employee_id=suggestion.id)
             if bound.get(employee["id"]):  # already bound (another run, or mapped before): keep it
                 vals.update(decision="map", employee_id=suggestion.id, pending_sync=True)
             new_vals.append(vals)
-        new_rows = self.env["loket.employee"].create(new_vals)
+        # Loket's side of the rows: written by the addon (the model refuses it from users).
+        new_rows = self.env["loket.employee"].sudo().create(new_vals).with_env(self.env)
         self.env["loket.employee"]._loket_erase_unneeded([("integration_id", "=", self.id)])
         return new_rows
 
@@ -208,7 +209,7 @@ class LoketIntegration(models.Model):
         to_map = self._loket_own_company_rows((rows - to_add).filtered(lambda r: r.decision == "map"))
         for row in to_map:
             row.employee_id.write(self._loket_binding_vals(row))
-            row.pending_sync = True  # the nightly sync brings the fields Loket owns
+            row.sudo().pending_sync = True  # the nightly sync brings the fields Loket owns
         return len(to_add), len(to_map)
 
     def _loket_check_decisions(self, rows):
@@ -229,7 +230,7 @@ class LoketIntegration(models.Model):
         an error and are left alone. The model refuses such rows; this check holds where runs go
         with elevated rights (the crons run as superuser), should one be in the database anyway."""
         own = rows.filtered(lambda row: not row.employee_id or row.employee_id.sudo().company_id == self.company_id)
-        (rows - own).write({"sync_error": self._loket_foreign_employee_error()})
+        (rows - own).sudo().write({"sync_error": self._loket_foreign_employee_error()})
         return own
 
     def _loket_binding_vals(self, row):
@@ -395,10 +396,10 @@ class LoketIntegration(models.Model):
                     state["changed"] += self._loket_update_employee(row, lookups)
             except UserError as exc:  # ValidationError too: record it on the row, go on with the others
                 lookups.clear()  # what the rolled-back savepoint created is gone
-                row.sync_error = str(exc)
+                row.sudo().sync_error = str(exc)
                 state["failed_ids"].append(row.id)
                 continue
-            row.write({"pending_sync": False, "sync_error": False})
+            row.sudo().write({"pending_sync": False, "sync_error": False})
         if rows:
             _logger.info("Loket sync of %s: %s employees updated", self.name, len(rows))
         return len(rows)

@@ -267,7 +267,7 @@ class LoketIntegration(models.Model):
         for row in rows:
             problems = self._loket_data_problems(row)
             if problems:
-                row.sync_error = problems
+                row.sudo().sync_error = problems
             else:
                 ready |= row
         ready.filtered("sync_error").sync_error = False

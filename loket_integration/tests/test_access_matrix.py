@@ -77,8 +77,9 @@ MATRIX = [
         lambda t: {"component_number": ""}),
     Row("loket.wage.component",         "rwcu  rwcu        r          -          -        -",
         lambda t: dict(_integration(t), code="days_worked"), lambda t: {"component_number": ""}),
-    # Mapping rows: the synchronisation is the administrators' (private fields: see test_employees).
-    Row("loket.employee",               "rwcu  rwcu        r          -          -        -",
+    # Mapping rows: fetched from Loket by the addon; the administrators decide (private fields:
+    # see test_employees; Loket's side of a row is protected: see test_security_findings).
+    Row("loket.employee",               "rwu   rwu         r          -          -        -",
         lambda t: dict(_integration(t), loket_id="emp-new", name="Jan de Vries"), lambda t: {"decision": "skip"},
         company_field="company_id"),
     # Periods: the export wizard lists (creates) them for a Loket user; only Loket's answer changes them.

@@ -96,6 +96,14 @@ ATTACKS = [
     Attack("loket.integration", "action_open_export_wizard", LOKET_USERS),
     # Mapping rows: the administrators decide; everybody may ask for the list's fields.
     Attack("loket.employee", "fields_get", (*ROLES,), lambda t, r: r.browse().fields_get(["name"]), model_level=True),
+    Attack(
+        "loket.employee",
+        "create",
+        (),
+        lambda t, r: r.browse().create({"integration_id": t.integration.id, "loket_id": "nieuw", "name": "Nieuw"}),
+        model_level=True,
+    ),
+    Attack("loket.employee", "write", ADMINS, lambda t, r: r.write({"decision": "skip"})),
     Attack("loket.employee", "action_add", ADMINS),
     Attack("loket.employee", "action_skip", ADMINS),
     Attack("loket.employee", "action_map_suggested", ADMINS),

@@ -117,6 +117,24 @@ class TestSecurityFindings(LoketCase):
                     )
                 self.assertFalse(export.attachment_id)
 
+    # -- finding 5 (the rights part; companies: test_company_isolation) -----------------------
+
+    def test_finding_5_lokets_side_of_a_mapping_row_is_the_addons(self):
+        self.integration.action_fetch_employees()
+        row = self.env["loket.employee"].search([("integration_id", "=", self.integration.id)], limit=1)
+        Rows = self.env["loket.employee"].with_user(self.users["loket_admin"])
+        for values in ({"pending_sync": True}, {"loket_id": "iemand-anders"}, {"data": {}}, {"sync_error": False}):
+            with self.subTest(values=values):
+                with self.assertRaises(AccessError):
+                    row.with_user(self.users["loket_admin"]).write(values)
+        with self.assertRaises(AccessError):
+            Rows.with_context(default_loket_id="x", default_pending_sync=True).create(
+                {"integration_id": self.integration.id, "name": "Nieuw"}
+            )
+        row.with_user(self.users["loket_admin"]).write({"decision": "skip"})  # the administrator decides
+        self.assertEqual(row.decision, "skip")
+        self.assertFalse(row.pending_sync)
+
     # -- finding 9 --------------------------------------------------------------------------
 
     def test_finding_9_a_loket_user_makes_no_loket_request(self):
