@@ -79,7 +79,10 @@ class LoketPayrollPeriod(models.Model):
 
     @api.model
     def _ensure_for(self, integration, year):
-        """The periods of ``year``: Loket's when it answers, else computed."""
+        """The periods of ``year``: Loket's when it answers, else computed. Periods are the
+        addon's records (users read them): created in sudo mode for a caller that may read
+        ``integration``."""
+        integration.check_access("read")
         existing = self.search([("integration_id", "=", integration.id), ("year", "=", year)])
         if existing:
             return existing
@@ -94,16 +97,20 @@ class LoketPayrollPeriod(models.Model):
                 from_loket = bool(periods)
         if not periods:
             periods = computed_periods(year, integration.payroll_period_type)
-        return self.create(
-            [
-                {
-                    "integration_id": integration.id,
-                    "year": p.year,
-                    "number": p.number,
-                    "date_from": p.start,
-                    "date_to": p.end,
-                    "from_loket": from_loket,
-                }
-                for p in periods
-            ]
+        return (
+            self.sudo()
+            .create(
+                [
+                    {
+                        "integration_id": integration.id,
+                        "year": p.year,
+                        "number": p.number,
+                        "date_from": p.start,
+                        "date_to": p.end,
+                        "from_loket": from_loket,
+                    }
+                    for p in periods
+                ]
+            )
+            .with_env(self.env)
         )

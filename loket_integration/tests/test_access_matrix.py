@@ -82,8 +82,8 @@ MATRIX = [
     Row("loket.employee",               "rwu   rwu         r          -          -        -",
         lambda t: dict(_integration(t), loket_id="emp-new", name="Jan de Vries"), lambda t: {"decision": "skip"},
         company_field="company_id"),
-    # Periods: the export wizard lists (creates) them for a Loket user; only Loket's answer changes them.
-    Row("loket.payroll.period",         "rwcu  rwcu        rc         -          -        -",
+    # Periods: Loket's (or computed from its period type), made by the addon when the export wizard lists them.
+    Row("loket.payroll.period",         "r     r           r          -          -        -",
         lambda t: dict(_integration(t), year=2031, number=1, date_from="2031-01-01", date_to="2031-01-31"),
         lambda t: {"date_to": "2031-01-30"}),
     # Exports, their rows and the runs: the addon's records of what was made and sent (written by

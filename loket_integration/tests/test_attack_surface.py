@@ -158,10 +158,16 @@ class TestAttackSurface(LoketCase):
                 "date_to": "2026-03-31",
             }
         )
-        cls.export = (
-            cls.env["loket.export"]
-            .sudo()
-            .create({"name": "Export A", "integration_id": cls.integration.id, "period_id": cls.period.id})
+        cls.export = cls.env["loket.export"].create(
+            {
+                "name": "Export A",
+                "integration_id": cls.integration.id,
+                "period_id": cls.period.id,
+                "year": 2026,
+                "period_number": 3,
+                "date_from": "2026-03-01",
+                "date_to": "2026-03-31",
+            }
         )
         cls.records = {
             "loket.integration": cls.integration,
