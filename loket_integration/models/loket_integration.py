@@ -157,6 +157,27 @@ class LoketIntegration(models.Model):
         }
         if values:
             self.sudo().write(values)
+        if "loket_administration_id" in values:  # a new administration: its lists come with it
+            self._loket_fetch_configuration_lists()
+
+    def _loket_fetch_configuration_lists(self):
+        """Loket's distribution units and payroll components of the chosen administration,
+        so that cost centers and component numbers can be entered at once. A fault keeps the
+        choice and says on the integration which buttons fetch them later."""
+        for integration in self.filtered(lambda i: i._loket_can_call()):
+            try:
+                with self.env.cr.savepoint():
+                    integration.action_refresh_distribution_units()
+                    integration.action_refresh_payroll_components()
+            except UserError as exc:
+                integration.message_post(
+                    body=self.env._(
+                        "Loket's distribution units and payroll components could not be fetched yet: %(error)s "
+                        "Use “Fetch distribution units from Loket” and “Fetch payroll components from Loket” "
+                        "on the integration.",
+                        error=str(exc),
+                    )
+                )
 
     def _loket_check_manage(self):
         """Connecting, disconnecting and asking Loket for its lists are for those who may change

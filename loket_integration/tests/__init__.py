@@ -3,6 +3,7 @@ from . import (
     test_access_matrix,
     test_administrations,
     test_company_isolation,
+    test_configuration_lists,
     test_connect,
     test_contract_states,
     test_employee_bad_input,

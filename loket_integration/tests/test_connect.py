@@ -170,7 +170,8 @@ class TestIntegration(LoketCase):
             self.integration.copy({"loket_administration_id": self.integration.loket_administration_id})
 
     def test_component_numbers_are_validated_against_loket(self):
-        self._connect()
+        self._connect()  # choosing the administration fetched its components: forget them
+        self.integration.payroll_component_ids.sudo().unlink()
         attendance = self.env.ref("hr_work_entry.work_entry_type_attendance")
         with self.assertRaises(ValidationError):  # components not fetched yet
             self.integration.hour_code_ids = [(0, 0, {"work_entry_type_id": attendance.id, "component_number": "1"})]
