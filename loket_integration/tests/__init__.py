@@ -13,6 +13,7 @@ from . import (
     test_export_jobs,
     test_i18n,
     test_jobs,
+    test_jobs_runner,
     test_install,
     test_sandbox,
     test_screens,
