@@ -46,7 +46,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ROOT, connect, odoo_env, throwaway_database
+from common import ROOT, connect, month_of_hours, odoo_env, throwaway_database
 from run_tests import addons_path, pg_args
 
 JOBS_CRON = "Loket: background runs"
@@ -247,31 +247,8 @@ def change_employees(fake, share):
 
 
 def prepare_send(env, integration):
-    """A month of hours on three components for every employee, the export made (not timed)."""
-    from bench_export import insert_lines
-
-    integration.action_refresh_distribution_units()
-    integration.action_refresh_payroll_components()  # the components the hour codes are mapped to
-    Type = env["hr.work.entry.type"]
-    codes = [
-        (env.ref("hr_work_entry.work_entry_type_attendance"), "1"),
-        (Type.create({"name": "Overwerk", "code": "BENCH_OVR"}), "28"),
-        (Type.create({"name": "Verlof", "code": "BENCH_LVE"}), "30"),
-    ]
-    integration.write(
-        {
-            "delivery": "api",
-            "hour_code_ids": [(0, 0, {"work_entry_type_id": c.id, "component_number": n}) for c, n in codes],
-        }
-    )
-    env.cr.commit()
-    year = datetime.date.today().year
-    period = env["loket.payroll.period"]._ensure_for(integration, year).filtered(lambda p: p.number == 3)
-    project = env["project.project"].create({"name": "Bench"})
-    employees = env["hr.employee"].search([("loket_integration_id", "=", integration.id)])
-    for code, _number in codes:
-        insert_lines(env, project, employees, code, period.date_from, period.date_to, 1)
-    env.cr.execute("ANALYZE account_analytic_line")
+    """A month of hours on three components for every employee, its export made (not timed)."""
+    period, employees = month_of_hours(env, integration)
     export = env["loket.export"]._generate(integration, period, employees, None)
     env.cr.commit()
     return export
