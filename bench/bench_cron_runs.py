@@ -46,7 +46,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ROOT, connect, month_of_hours, odoo_env, throwaway_database
+from common import ROOT, configure_odoo, connect, month_of_hours, odoo_env, throwaway_database
 from run_tests import addons_path, pg_args
 
 JOBS_CRON = "Loket: background runs"
@@ -345,12 +345,8 @@ def main():
     )
     args = parser.parse_args()
     # The addon from this working copy, not from wherever an editable install points: Odoo's
-    # addons path first (its own import hook), then the addon's modules.
-    import odoo
-
-    odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "--log-level", "warn"])
-    import odoo.addons.loket_integration as addon
-
+    # addons path first, then the addon's modules.
+    addon = configure_odoo()
     if not addon.__file__.startswith(ROOT):
         raise SystemExit(f"loket_integration is imported from {addon.__file__}, not from {ROOT}")
     for n in args.employees:

@@ -38,12 +38,25 @@ def throwaway_database(prefix):
                         "-U", os.environ.get("PGUSER", "odoo"), db], capture_output=True, check=False)  # fmt: skip
 
 
+def configure_odoo():
+    """Odoo's configuration for this process (PostgreSQL, this working copy's addons path):
+    once, as Odoo parses it once. Returns the addon's package, imported from this copy."""
+    import odoo
+
+    if not getattr(configure_odoo, "done", False):
+        odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "--log-level", "warn"])
+        configure_odoo.done = True
+    import odoo.addons.loket_integration as addon
+
+    return addon
+
+
 @contextlib.contextmanager
 def odoo_env(db):
     import odoo
     from odoo import api
 
-    odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "-d", db, "--log-level", "warn"])
+    configure_odoo()
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         yield api.Environment(cr, odoo.SUPERUSER_ID, {})
