@@ -12,7 +12,6 @@ checks, rows, bookkeeping, commits), next to the time to build the same CSV
 
 import argparse
 import cProfile
-import datetime
 import math
 import os
 import pstats
@@ -23,8 +22,7 @@ from unittest.mock import patch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_export import insert_lines
-from common import add_all_employees, connect, fake_loket, odoo_env, throwaway_database
+from common import add_all_employees, connect, fake_loket, month_of_hours, odoo_env, throwaway_database
 
 
 def main():
@@ -39,27 +37,7 @@ def main():
     with throwaway_database("loket_bench_send") as db, odoo_env(db) as env, fake_loket(args.employees) as fake:
         integration = connect(env, fake)
         add_all_employees(integration)
-        integration.action_refresh_distribution_units()
-        Type = env["hr.work.entry.type"]
-        codes = [
-            (env.ref("hr_work_entry.work_entry_type_attendance"), "1"),
-            (Type.create({"name": "Overwerk", "code": "BENCH_OVR"}), "28"),
-            (Type.create({"name": "Verlof", "code": "BENCH_LVE"}), "30"),
-        ]
-        integration.write(
-            {
-                "delivery": "api",
-                "hour_code_ids": [(0, 0, {"work_entry_type_id": c.id, "component_number": n}) for c, n in codes],
-            }
-        )
-        env.cr.commit()
-        year = datetime.date.today().year
-        period = env["loket.payroll.period"]._ensure_for(integration, year).filtered(lambda p: p.number == 3)
-        project = env["project.project"].create({"name": "Bench"})
-        employees = env["hr.employee"].search([("loket_integration_id", "=", integration.id)])
-        for code, _number in codes:
-            insert_lines(env, project, employees, code, period.date_from, period.date_to, 1)
-        env.cr.execute("ANALYZE account_analytic_line")
+        period, employees = month_of_hours(env, integration)
 
         def build_csv():
             data = integration._loket_export_data(period.date_from, period.date_to)

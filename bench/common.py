@@ -2,6 +2,7 @@
 an Odoo environment on it, and a FakeLoket behind ``responses``."""
 
 import contextlib
+import datetime
 import os
 import subprocess
 import sys
@@ -37,12 +38,25 @@ def throwaway_database(prefix):
                         "-U", os.environ.get("PGUSER", "odoo"), db], capture_output=True, check=False)  # fmt: skip
 
 
+def configure_odoo():
+    """Odoo's configuration for this process (PostgreSQL, this working copy's addons path):
+    once, as Odoo parses it once. Returns the addon's package, imported from this copy."""
+    import odoo
+
+    if not getattr(configure_odoo, "done", False):
+        odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "--log-level", "warn"])
+        configure_odoo.done = True
+    import odoo.addons.loket_integration as addon
+
+    return addon
+
+
 @contextlib.contextmanager
 def odoo_env(db):
     import odoo
     from odoo import api
 
-    odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "-d", db, "--log-level", "warn"])
+    configure_odoo()
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         yield api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -92,6 +106,37 @@ def add_all_employees(integration):
     rows.action_apply()
     run_jobs(integration.env)
     integration.action_refresh_payroll_components()
+
+
+def month_of_hours(env, integration):
+    """Period 3 of this year with hours on three Loket components (worked, overtime, leave)
+    for every employee of the integration, delivered straight to Loket (the distribution
+    units and payroll components fetched first). Returns ``(period, employees)``."""
+    from bench_export import insert_lines
+
+    integration.action_refresh_distribution_units()
+    integration.action_refresh_payroll_components()  # the components the hour codes are mapped to
+    Type = env["hr.work.entry.type"]
+    codes = [
+        (env.ref("hr_work_entry.work_entry_type_attendance"), "1"),
+        (Type.create({"name": "Overwerk", "code": "BENCH_OVR"}), "28"),
+        (Type.create({"name": "Verlof", "code": "BENCH_LVE"}), "30"),
+    ]
+    integration.write(
+        {
+            "delivery": "api",
+            "hour_code_ids": [(0, 0, {"work_entry_type_id": c.id, "component_number": n}) for c, n in codes],
+        }
+    )
+    env.cr.commit()
+    year = datetime.date.today().year
+    period = env["loket.payroll.period"]._ensure_for(integration, year).filtered(lambda p: p.number == 3)
+    project = env["project.project"].create({"name": "Bench"})
+    employees = env["hr.employee"].search([("loket_integration_id", "=", integration.id)])
+    for code, _number in codes:
+        insert_lines(env, project, employees, code, period.date_from, period.date_to, 1)
+    env.cr.execute("ANALYZE account_analytic_line")
+    return period, employees
 
 
 def run_jobs(env, after_call=None):

@@ -1,19 +1,57 @@
 """Background runs ("jobs") of the integration: long work in batches on Odoo's own cron.
 
-A job is one run of one *kind* of work for one integration. Its kind names a batch
-method on this model, ``_loket_job_batch_<kind>(self)``, that does ONE batch of the
-work, records it on the job (``done_count``, counters, ``payload``) and returns
-``True`` once nothing remains. The machinery below calls it:
+A job is one run of one *kind* of work for one integration (``res_id``: the record it
+works on when that is not the integration itself, e.g. an export). Each kind lives in a
+file of its own (loket_employee_jobs.py, loket_export_jobs.py, loket_administration_jobs.py),
+adds itself to ``kind``'s selection and defines methods of this model named after it:
 
-* inline, in the request that asked, when the caller says the run is small;
-* otherwise from the dedicated cron ``ir_cron_loket_jobs``: one batch per call,
-  committed with the batch's results (Odoo's cron commits after each call), with
-  ``ir.cron._notify_progress`` so that Odoo calls again until nothing remains.
+``_loket_job_batch_<kind>(self)`` (required)
+    ONE batch of the work. It records what it did on the job (``done_count`` and the
+    counters, with ``_loket_add``; what is still to do in ``payload`` or on the records
+    concerned) and returns True once nothing remains; each False must come with progress.
+    A batch that reads much ends with ``_loket_release_cache()``: a worker holds one batch.
+``_loket_job_prepare_<kind>(self)`` (optional)
+    Runs once, when the job is created, before its first batch (e.g. moves a long list
+    of ids out of the payload onto the records).
+``_loket_job_join_<kind>(self, payload)`` (optional)
+    The same kind is asked again for the same integration and ``res_id`` while this job is
+    queued or running: there is no second job; this one takes on the new ``payload``
+    (without the method, the request just joins the run).
+``_loket_job_summary_<kind>(self)`` (optional)
+    The chatter line of the finished run; nothing returned: the generic line (label,
+    counters that are not zero, error).
+``_loket_cleanup(self)`` (extended with ``super()``)
+    What a run deletes when it ends, done or failed.
 
-Whatever a batch needs to go on (ids still to do, a phase) lives in ``payload`` and
-is written in the same transaction as the batch's results: a worker killed between
-batches leaves the job ``running`` with its last committed payload, and the next
-trigger goes on from there. See /work/notes/jobs-api.md (or the docstrings below).
+A run is asked for with ``integration._loket_start_job(kind, payload, total, inline,
+res_id)`` (``_loket_enqueue`` below) and runs:
+
+* inline, in the request that asked, when ``inline`` says so or, by default, when
+  ``total`` ≤ INLINE_LIMIT: all batches in that transaction; errors reach the caller;
+* otherwise in the background, on the dedicated cron ``ir_cron_loket_jobs``: each call
+  does one batch of the oldest unfinished job, as the user who asked, in the integration's
+  company, committed with the batch's results (Odoo's runner commits after each call).
+
+Keeping Odoo's runner going: each call reports its progress (``ir.cron._notify_progress``).
+Odoo's runner calls a cron that reports work remaining at most 10 times in a row
+(``MAX_BATCH_PER_CRON_JOB``), then leaves it due and goes on with the other scheduled
+actions that are due; its cron thread (or prefork cron worker) only looks again at its next
+poll, 60 s later, unless the database is notified. So every call that leaves work creates
+a due trigger of the jobs cron (``ir.cron._trigger``: committed, it notifies the cron
+threads and workers): the runner comes back as soon as its round of due actions is over,
+every other due action still gets its turn in each round, and the call that leaves no work
+drops the jobs cron's due triggers, so that nothing calls it again for nothing (Odoo drops
+those older than its round itself, not those made during it). Queuing a run and joining
+one trigger the cron as well; its hourly call picks up a run nobody woke.
+
+Interruptions: whatever a batch needs to go on (ids still to do, a phase) is written in
+the same transaction as the batch's results, so a worker killed between batches leaves
+the job ``running`` with its last committed state, and the next call goes on from there.
+``attempts`` counts the batches started and not finished (committed before the batch): a
+batch that killed its worker MAX_ATTEMPTS times fails the job. A UserError or Loket error
+fails the job (its batch rolled back) with the error on the job and in the integration's
+chatter; the user who asked is notified when a background run ends. Finished runs are
+removed after ``loket_integration.job_keep_days`` days (default 30) by the autovacuum.
 """
 
 import logging
@@ -140,6 +178,8 @@ class LoketJob(models.Model):
             join = getattr(running, f"_loket_job_join_{kind}", None)
             if join:
                 join(payload)
+            if inline is not True:  # (a caller asking inline runs the joined job itself)
+                running._loket_wake_runner(remaining=True)  # its worker may have died
             return running
         if inline is None:
             inline = total <= INLINE_LIMIT
@@ -165,7 +205,7 @@ class LoketJob(models.Model):
         if inline:
             job._loket_run_inline()
         else:
-            self.env.ref("loket_integration.ir_cron_loket_jobs").sudo()._trigger()
+            job._loket_wake_runner(remaining=True)
         return job
 
     def _loket_started_notification(self):
@@ -209,14 +249,31 @@ class LoketJob(models.Model):
     @api.model
     def _cron_process_jobs(self):
         """The jobs cron: one batch of the oldest unfinished job per call; Odoo calls
-        again while ``_notify_progress`` reports work remaining."""
+        again while ``_notify_progress`` reports work remaining, and is woken for its next
+        round while work remains (see the module's docstring)."""
         job = self.search([("state", "in", ("queued", "running"))], order="id", limit=1)
         done = job._loket_run_batch() if job else 0
         unfinished = self.search([("state", "in", ("queued", "running"))])
         remaining = sum(max(j.total_count - j.done_count, 1) for j in unfinished)
         # done must be positive while work remains, or Odoo takes the cron for one without progress API
         self.env["ir.cron"]._notify_progress(done=max(done, 1) if job else 0, remaining=remaining)
+        self._loket_wake_runner(remaining)
         return job
+
+    @api.model
+    def _loket_wake_runner(self, remaining):
+        """While work remains, a due trigger of the jobs cron: Odoo's runner comes back when
+        its current round ends instead of at its next poll (60 s). Without work, the due
+        triggers go: the runner does not call the cron again for nothing."""
+        cron = self.env.ref("loket_integration.ir_cron_loket_jobs", raise_if_not_found=False)
+        if not cron:
+            return
+        if remaining:
+            cron.sudo()._trigger()
+        else:
+            self.env["ir.cron.trigger"].sudo().search(
+                [("cron_id", "=", cron.id), ("call_at", "<=", fields.Datetime.now())]
+            ).unlink()
 
     def _loket_run_batch(self):
         """One batch of this job, as the user who asked, in the integration's company.

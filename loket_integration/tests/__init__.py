@@ -17,6 +17,7 @@ from . import (
     test_hostile_loket_text,
     test_i18n,
     test_jobs,
+    test_jobs_runner,
     test_loket_control_characters,
     test_install,
     test_sandbox,

@@ -1,0 +1,89 @@
+"""The background runs through Odoo's own cron runner (``ir.cron._process_job``).
+
+The runner calls a cron that reports work remaining at most MAX_BATCH_PER_CRON_JOB
+times in a row, then leaves it ready, but its thread (or prefork worker) only looks
+again at its next poll (60 s) unless the database is notified: a due ``ir.cron.trigger``
+is committed with that notification (``ir.cron._trigger``). Here the runner is called
+as its thread calls it, with batches of one row and rounds of three calls.
+"""
+
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import RecordCapturer, tagged
+
+from .common import LoketCase
+
+ADDON = "odoo.addons.loket_integration.models"
+
+
+@tagged("post_install", "-at_install")
+class TestJobsRunner(LoketCase):
+    n_employees = 6
+
+    def setUp(self):
+        super().setUp()
+        self._connect()
+        self.cron = self.env.ref("loket_integration.ir_cron_loket_jobs")
+        self.integration.action_fetch_employees()  # 6 rows, in the request
+        self.rows = self.integration.loket_employee_ids.sorted("employee_number")
+        self.rows.write({"decision": "add"})
+        for target in (
+            patch(f"{ADDON}.loket_job.INLINE_LIMIT", 2),  # more than 2 rows: a background run
+            patch(f"{ADDON}.loket_employee_jobs.BATCH_SIZE", 1),  # a row per batch
+            patch("odoo.addons.base.models.ir_cron.MAX_BATCH_PER_CRON_JOB", 3),  # Odoo: 10
+        ):
+            target.start()
+            self.addCleanup(target.stop)
+
+    def _capture_triggers(self):
+        return RecordCapturer(self.env["ir.cron.trigger"].sudo(), [("cron_id", "=", self.cron.id)])
+
+    def _runner_round(self):
+        """One round of Odoo's runner on the jobs cron, as ``ir.cron._process_jobs`` makes it:
+        up to MAX_BATCH_PER_CRON_JOB calls, each on a transaction of its own, then the
+        rescheduling. Returns the triggers of the jobs cron the round created and left."""
+        self.env.flush_all()
+        job = {**self.cron.read(load=None)[0], "done": 0, "remaining": 0, "timed_out_counter": 0}
+        with self._capture_triggers() as capture, self.registry.cursor() as cron_cr:
+            self.registry["ir.cron"]._process_job(self.registry.db_name, cron_cr, job)
+        self.env.invalidate_all()
+        return capture.records
+
+    def _due_triggers(self):
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        return Trigger.search([("cron_id", "=", self.cron.id), ("call_at", "<=", fields.Datetime.now())])
+
+    def test_a_run_longer_than_a_round_wakes_the_runner_until_it_is_done(self):
+        self.rows.action_apply()
+        job = self.integration.loket_running_job_id
+        self.assertEqual((job.state, job.total_count), ("queued", 6))
+
+        created = self._runner_round()
+        self.assertEqual((job.state, job.done_count), ("running", 3), "one round: three batches")
+        self.assertTrue(created, "work remains after the round: the runner is woken, not left to its next poll")
+        self.assertTrue(all(t.call_at <= fields.Datetime.now() for t in created), "due now (Odoo notifies)")
+
+        created = self._runner_round()
+        self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
+        self.assertFalse(created, "the round that ends the run does not call for another")
+        self.assertFalse(self._due_triggers(), "nothing is left that would call the jobs cron again")
+
+    def test_a_round_with_nothing_to_do_calls_for_nothing(self):
+        created = self._runner_round()
+        self.assertFalse(created)
+        self.assertFalse(self._due_triggers())
+
+    def test_joining_a_run_wakes_the_runner(self):
+        self.rows[:4].action_apply()
+        job = self.integration.loket_running_job_id
+        self._runner_round()  # the run is under way (three of its four rows)
+        self.assertEqual(job.state, "running")
+        with self._capture_triggers() as capture:
+            self.rows[4:].action_apply()  # rows 5 and 6 join the run
+        self.assertEqual(self.integration.loket_running_job_id, job)
+        self.assertEqual(job.total_count, 6)
+        self.assertEqual(len(capture.records), 1, "a run whose worker died goes on when a person asks again")
+        self.assertLessEqual(capture.records.call_at, fields.Datetime.now())
+        self._runner_round()
+        self.assertEqual((job.state, job.added_count), ("done", 6))
