@@ -1,0 +1,2 @@
+from . import test_mapping
+from . import test_booking
