@@ -1,2 +1,6 @@
 from . import test_mapping
 from . import test_booking
+from . import test_booking_race
+from . import test_runs_removed
+from . import test_faults
+from . import test_cron
