@@ -148,6 +148,7 @@ class LoketJournalSettings(models.Model):
 
     def unlink(self):
         check_journal_rights(self.env)
+        self.check_access("unlink")  # before mail.thread erases the chatter
         return super().unlink()
 
     def _check_manage(self):
@@ -159,9 +160,11 @@ class LoketJournalSettings(models.Model):
     # -- the journal ------------------------------------------------------------------------
 
     def _existing_salary_journal(self):
-        return self.env["account.journal"].search(
+        # Rights were checked by the caller (a system administrator may lack Accounting's own).
+        Journal = self.env["account.journal"].sudo()
+        return Journal.search(
             [
-                *self.env["account.journal"]._check_company_domain(self.company_id),
+                *Journal._check_company_domain(self.company_id),
                 ("type", "=", "general"),
                 "|",
                 ("code", "=", JOURNAL_CODE),
@@ -176,7 +179,7 @@ class LoketJournalSettings(models.Model):
         for settings in self:
             journal = settings._existing_salary_journal()
             if not journal:
-                Journal = self.env["account.journal"]
+                Journal = self.env["account.journal"].sudo()
                 codes = set(Journal.search(Journal._check_company_domain(settings.company_id)).mapped("code"))
                 code = next(c for c in (JOURNAL_CODE, *(f"{JOURNAL_CODE}{n}" for n in range(2, 100))) if c not in codes)
                 journal = Journal.create(

@@ -4,3 +4,4 @@ from . import test_booking_race
 from . import test_runs_removed
 from . import test_faults
 from . import test_cron
+from . import test_rights
