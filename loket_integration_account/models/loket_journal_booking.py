@@ -141,17 +141,7 @@ class LoketJournalRunBooking(models.Model):
                 )
             )
         rows = settings._loket(lambda c: c.journal_run_results(self.loket_id), client)
-        try:
-            entry = J.entry_lines(rows)
-        except J.JournalDataError as exc:
-            raise UserError(
-                self.env._(
-                    "Loket's %(run)s cannot be booked: line %(line)s: %(reason)s",
-                    run=self.display_name,
-                    line=exc.index,
-                    reason=exc.reason,
-                )
-            ) from None
+        entry = self._entry(rows)
         if not entry.lines:
             raise UserError(self.env._("Loket's %(run)s has no amounts to book.", run=self.display_name))
         settings._list_for_mapping(entry)

@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.loket_integration.loket import journal as J
 
@@ -161,16 +162,31 @@ class LoketJournalRun(models.Model):
                 run.replaced_by_id = newer
         return records.with_env(self.env)
 
+    def _entry(self, rows):
+        """``journal.JournalEntry`` of Loket's lines ``rows``; a line that cannot be booked is a UserError naming it."""
+        try:
+            return J.entry_lines(rows)
+        except J.JournalDataError as exc:
+            raise UserError(
+                self.env._(
+                    "Loket's %(run)s cannot be booked: line %(line)s: %(reason)s",
+                    run=self.display_name,
+                    line=exc.index,
+                    reason=exc.reason,
+                )
+            ) from None
+
     def _store_summary(self, rows):
         """Loket's totals of the run (``rows``: its result lines); lists its accounts for mapping."""
         self.ensure_one()
-        entry = J.entry_lines(rows)
+        entry = self._entry(rows)
         self.sudo().write(
             {
                 "summary_read": True,
                 "total_debit": float(entry.total_debit),
                 "total_credit": float(entry.total_credit),
                 "line_count": entry.source_count,
+                "error": False,
             }
         )
         self.settings_id._list_for_mapping(entry)

@@ -219,7 +219,10 @@ class LoketJournalSettings(models.Model):
         records = self.env["loket.journal.run"]._sync_from_loket(self, runs)
         for run in records.filtered(lambda r: not r.summary_read and J.has_results(int(r.loket_status))):
             rows = self._loket(lambda c, run=run: c.journal_run_results(run.loket_id), client)
-            run._store_summary(rows)
+            try:
+                run._store_summary(rows)
+            except UserError as exc:  # one run's bad line: kept on that run, the others are read
+                run.sudo().write({"error": str(exc)})
         self.sudo().write({"last_fetch": fields.Datetime.now(), "last_error": False})
         return records
 

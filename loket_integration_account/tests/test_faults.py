@@ -3,7 +3,7 @@ from odoo.tests import tagged
 
 from odoo.addons.loket_integration.loket import resources as R
 
-from .common import JournalCase
+from .common import YEAR, JournalCase
 
 
 @tagged("post_install", "-at_install")
@@ -56,3 +56,14 @@ class TestLoketFaults(JournalCase):
             run.action_book()
         self.assertIn("line 3", str(err.exception))
         self.assertFalse(run.move_id)
+
+    def test_a_bad_line_while_reading_the_runs_is_kept_on_its_run_and_the_others_are_read(self):
+        bad = self.fake.run_payroll(YEAR, 3)
+        good = self.fake.run_payroll(YEAR, 4)
+        self.fake.journal_results(bad["id"])[0]["generalLedgerAccount"] = None
+        self.settings.action_fetch_runs()
+        runs = {run.loket_id: run for run in self.settings.run_ids}
+        self.assertIn("line 1", runs[bad["id"]].error)
+        self.assertFalse(runs[bad["id"]].summary_read)
+        self.assertTrue(runs[good["id"]].summary_read)
+        self.assertGreater(runs[good["id"]].total_debit, 0)
