@@ -35,7 +35,7 @@ class LoketJournalNightly(models.Model):
         try:
             client = self._loket(lambda c: c)
             runs = self._fetch_runs(client)
-        except LoketFault as exc:
+        except UserError as exc:  # Loket's fault, or the integration cannot ask Loket (no administration)
             cr.rollback()
             self._night_failed(str(exc))
             return

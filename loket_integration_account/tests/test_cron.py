@@ -101,3 +101,10 @@ class TestNightlyBooking(JournalCase):
         self.assertEqual(len(self._moves()), 1)
         self.assertIn("does not balance", second.error)
         self.assertIn("not booked", self.settings.message_ids[:1].body)
+
+    def test_an_integration_that_cannot_be_read_fails_its_night_only(self):
+        self.fake.run_payroll(YEAR, 3)
+        self.integration.write({"loket_administration_id": False})
+        self._night()  # does not raise: the other integrations' bookings go on
+        self.assertIn("payroll administration", self.settings.last_error)
+        self.assertFalse(self._moves())
