@@ -5,3 +5,4 @@ from . import test_runs_removed
 from . import test_faults
 from . import test_cron
 from . import test_rights
+from . import test_screens
