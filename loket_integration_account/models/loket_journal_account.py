@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
-from .loket_journal_settings import check_journal_rights
+from odoo.addons.loket_integration.models.loket_protected_fields import LoketProtectedFields
+
+from .loket_journal_settings import check_journal_rights, check_protected
 
 
 class LoketJournalMappingMixin(models.AbstractModel):
@@ -11,7 +13,6 @@ class LoketJournalMappingMixin(models.AbstractModel):
 
     _name = "loket.journal.mapping.mixin"
     _description = "Loket payroll journal mapping"
-    _inherit = ["loket.protected.fields.mixin"]
     _check_company_auto = True
     _loket_protected_fields = ("settings_id", "loket_key", "code", "name", "proposed")
     _loket_target = None  # the field of the Odoo record
@@ -27,8 +28,14 @@ class LoketJournalMappingMixin(models.AbstractModel):
         for row in self:
             row.display_name = " ".join(part for part in (row.code, row.name) if part) or str(row.loket_key)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected(self, vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
         check_journal_rights(self.env)
+        LoketProtectedFields._loket_check_protected(self, vals)
         result = super().write(vals)
         if self._loket_target in vals and "proposed" not in vals:  # a choice, no longer a proposal
             self.sudo().write({"proposed": False})

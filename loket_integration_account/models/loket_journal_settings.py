@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.loket_integration.loket import journal as J
+from odoo.addons.loket_integration.models.loket_protected_fields import DEFAULT_PREFIX, LoketProtectedFields
 
 JOURNAL_NAME = "Lonen en salarissen"  # the Dutch name bookkeepers know the salary journal by
 JOURNAL_CODE = "LON"
@@ -23,6 +24,14 @@ def check_journal_rights(env, manage=True):
     )
 
 
+def check_protected(records, vals_list):
+    """The main addon's check of the fields only the addon writes (``_loket_protected_fields``),
+    context ``default_*`` keys included; called here rather than inherited, so that the main
+    addon's model keeps only its own models."""
+    defaults = {key.removeprefix(DEFAULT_PREFIX) for key in records.env.context if key.startswith(DEFAULT_PREFIX)}
+    LoketProtectedFields._loket_check_protected(records, defaults.union(*vals_list))
+
+
 def form_action(record):
     """The action that opens ``record`` in its form."""
     return {
@@ -41,7 +50,7 @@ class LoketJournalSettings(models.Model):
 
     _name = "loket.journal.settings"
     _description = "Loket payroll journal"
-    _inherit = ["mail.thread", "loket.protected.fields.mixin"]
+    _inherit = ["mail.thread"]
     _check_company_auto = True
     _rec_name = "integration_id"
     _order = "company_id, integration_id"
@@ -126,6 +135,7 @@ class LoketJournalSettings(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_journal_rights(self.env)
+        check_protected(self, vals_list)
         records = super().create(vals_list)
         for settings in records.filtered(lambda s: not s.journal_id):
             settings.journal_id = settings._existing_salary_journal()
@@ -144,6 +154,7 @@ class LoketJournalSettings(models.Model):
 
     def write(self, vals):
         check_journal_rights(self.env)
+        LoketProtectedFields._loket_check_protected(self, vals)
         return super().write(vals)
 
     def unlink(self):

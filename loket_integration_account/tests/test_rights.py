@@ -60,7 +60,21 @@ ATTACKS = [
     Attack("loket.journal.settings", "action_fetch_runs", MANAGERS),
     Attack("loket.journal.settings", "action_propose_mappings", MANAGERS),
     Attack("loket.journal.settings", "action_open_runs", READERS),
-    # Mappings: managers choose the Odoo side.
+    # Mappings: listed by the addon from Loket's lines; managers choose the Odoo side.
+    Attack(
+        "loket.journal.account",
+        "create",
+        (),
+        lambda t, r: r.browse().create({"settings_id": t.settings.id, "loket_key": 99}),
+        model_level=True,
+    ),
+    Attack(
+        "loket.journal.analytic",
+        "create",
+        (),
+        lambda t, r: r.browse().create({"settings_id": t.settings.id, "kind": "cost_unit", "loket_key": 99}),
+        model_level=True,
+    ),
     Attack("loket.journal.account", "write", MANAGERS, _write_mapping),
     Attack("loket.journal.analytic", "write", MANAGERS, lambda t, r: r.write({"analytic_account_id": False})),
     # Runs: managers book, undo and tell Loket; accountants read.
