@@ -6,3 +6,4 @@ from . import test_faults
 from . import test_cron
 from . import test_rights
 from . import test_screens
+from . import test_sandbox_demo
