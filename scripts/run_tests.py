@@ -3,10 +3,12 @@
 
 1. Runs the Odoo-free tests (``tests/``: client, mappers, CSV builder) with pytest.
 2. When ``import odoo`` works: creates a throwaway database on the local
-   PostgreSQL, installs ``loket_integration`` with its tests
-   (``--test-tags /loket_integration``), fails on any failing test, any
-   ERROR/CRITICAL line in Odoo's log, or any WARNING line of the addon (logged by
-   ``odoo.addons.loket_integration…``, or by Odoo about it: its message mentions
+   PostgreSQL, installs ``loket_integration`` and the journal addon beside it,
+   ``loket_integration_account`` (with ``account``), with their tests
+   (``--test-tags /loket_integration,/loket_integration_account``), fails on any
+   failing test, any ERROR/CRITICAL line in Odoo's log, or any WARNING line of the
+   addons (logged by ``odoo.addons.loket_integration…`` or
+   ``odoo.addons.loket_integration_account…``, or by Odoo about them: its message mentions
    ``loket``, e.g. a ``loket.`` model; during the install too), and drops the database.
    When Odoo is not importable it says so loudly, naming what did not run.
 3. Browser tours (``start_tour`` tests) need Chrome/Chromium and ``websocket-client``;
@@ -29,17 +31,22 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = "loket_integration"
+# The addons installed and tested in one database: the main addon and the payroll journal
+# addon (auto-installed with Accounting; its own tests in loket_integration_account/tests).
+ADDONS = (ADDON, "loket_integration_account")
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[^\s:]+): ?(?P<message>.*)"
 )
 ADDON_LOGGER = f"odoo.addons.{ADDON}"
+ADDON_LOGGERS = tuple(f"odoo.addons.{addon}" for addon in ADDONS)
 # Odoo's level "info": INFO and above of every logger, so the addon's WARNINGs reach the log.
 ODOO_LOG_LEVEL = "info"
 STATS = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests")
 SKIPPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ INFO \S+ \S+: skipped (?P<test>\S+) : ", re.M)
 # Optional Community modules the addon works with, installed beside it so their tests run:
-# time off and public holidays as timesheet lines with the leave types' work entry types.
-OPTIONAL_MODULES = ("project_timesheet_holidays", "hr_work_entry_holidays")
+# time off and public holidays as timesheet lines with the leave types' work entry types;
+# Accounting, which the journal addon extends.
+OPTIONAL_MODULES = ("project_timesheet_holidays", "hr_work_entry_holidays", "account")
 # The names Odoo looks for (odoo.tests.common._find_executable, Linux).
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 
@@ -67,13 +74,21 @@ def odoo_importable():
 
 
 def odoo_test_modules():
-    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, ADDON, "tests", "test_*.py")))
+    """``addon/tests/test_x.py`` of every addon's Odoo test modules."""
+    return sorted(
+        os.path.relpath(p, ROOT) for addon in ADDONS for p in glob.glob(os.path.join(ROOT, addon, "tests", "test_*.py"))
+    )
+
+
+def default_test_tags():
+    return ",".join(f"/{addon}" for addon in ADDONS)
 
 
 def browser_tour_tests():
     """``[(test file, Class.test_method)]`` of the Odoo test modules that run browser tours."""
     tests = []
-    for path in sorted(glob.glob(os.path.join(ROOT, ADDON, "tests", "test_*.py"))):
+    for name in odoo_test_modules():
+        path = os.path.join(ROOT, name)
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
         if "start_tour(" not in source and "browser_js(" not in source:
@@ -81,7 +96,7 @@ def browser_tour_tests():
         for node in ast.parse(source).body:
             if isinstance(node, ast.ClassDef):
                 tests += [
-                    (os.path.basename(path), f"{node.name}.{item.name}")
+                    (name, f"{node.name}.{item.name}")
                     for item in node.body
                     if isinstance(item, ast.FunctionDef) and item.name.startswith("test_")
                 ]
@@ -102,7 +117,7 @@ def browser_banner(reason, tests):
     bar = "!" * 78
     print(f"\n{bar}\nBROWSER NOT AVAILABLE: {len(tests)} browser tour tests not run")
     for path, name in tests:
-        print(f"  not run: {ADDON}/tests/{path} {name}")
+        print(f"  not run: {path} {name}")
     print(f"Odoo skips them: {reason}.\n{bar}")
 
 
@@ -141,9 +156,9 @@ def run_odoo_tests():
         "--database", db,
         *pg_args(),
         "--addons-path", addons_path(),
-        "--init", ",".join((ADDON, *OPTIONAL_MODULES)),
+        "--init", ",".join((*ADDONS, *OPTIONAL_MODULES)),
         "--test-enable",
-        "--test-tags", os.environ.get("LOKET_TEST_TAGS") or f"/{ADDON}",
+        "--test-tags", os.environ.get("LOKET_TEST_TAGS") or default_test_tags(),
         "--stop-after-init",
         "--without-demo", "all",
         "--http-port", str(free_port()),
@@ -187,13 +202,14 @@ def run_odoo_tests():
     return passed, failed, skipped, len(warnings)
 
 
+def is_addon_logger(logger):
+    return any(logger == name or logger.startswith(name + ".") for name in ADDON_LOGGERS)
+
+
 def is_addon_warning(match):
-    """A WARNING of the addon: logged by one of its loggers (its code, its tests, its tours'
-    browser console), or by Odoo about it (e.g. two fields of a ``loket.`` model with one label)."""
-    logger = match["logger"]
-    return match["level"] == "WARNING" and (
-        logger == ADDON_LOGGER or logger.startswith(ADDON_LOGGER + ".") or "loket" in match["message"].lower()
-    )
+    """A WARNING of the addons: logged by one of their loggers (their code, tests, tours'
+    browser console), or by Odoo about them (e.g. two fields of a ``loket.`` model with one label)."""
+    return match["level"] == "WARNING" and (is_addon_logger(match["logger"]) or "loket" in match["message"].lower())
 
 
 def check_log(log, tests_ran=True):
@@ -211,7 +227,7 @@ def check_log(log, tests_ran=True):
             warnings.append(line)
         elif match["level"] == "WARNING":
             other_warnings.append(line)
-        elif match["level"] == "INFO" and match["logger"].startswith(ADDON_LOGGER + "."):
+        elif match["level"] == "INFO" and is_addon_logger(match["logger"]) and match["logger"] not in ADDON_LOGGERS:
             addon_info = True  # e.g. "Starting TestX.test_y": the tests' own INFO lines
     if tests_ran and not addon_info:
         problems.append(f"No INFO line of {ADDON_LOGGER} in the log: its log level hides the addon's WARNINGs")
@@ -246,7 +262,7 @@ def main():
         bar = "!" * 78
         print(f"\n{bar}\nODOO NOT AVAILABLE: {len(modules)} Odoo test modules not run")
         for name in modules:
-            print(f"  not run: {ADDON}/tests/{name}")
+            print(f"  not run: {name}")
         print(f"`import odoo.release` failed: install Odoo 18 to run them (see README).\n{bar}")
     print(
         f"\n{passed} passed, {failed} failed"

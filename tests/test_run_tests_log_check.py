@@ -35,6 +35,8 @@ STARTING = line("INFO", "odoo.addons.loket_integration.tests.test_export", "Star
             "[Modules: loket_integration and loket_integration]",
         ),
         line("WARNING", "odoo.addons.loket_integration.tests.test_tours.TestLoketTours.test_x.browser", "warn"),
+        # The journal addon beside it: its WARNINGs count like the main addon's.
+        line("WARNING", "odoo.addons.loket_integration_account.models.loket_journal_run", "A run could not be marked"),
     ],
 )
 def test_a_warning_of_the_addon_fails_the_run(run_tests, logged):
@@ -59,3 +61,10 @@ def test_a_log_level_hiding_the_addons_lines_fails_the_run(run_tests):
     problems, _warnings, _others = run_tests.check_log(line("INFO", "odoo.tests.result", "0 failed"), tests_ran=True)
     assert len(problems) == 1 and "hides" in problems[0]
     assert run_tests.ODOO_LOG_LEVEL in ("info", "debug")
+
+
+def test_the_journal_addon_is_installed_and_tested_in_the_same_run(run_tests):
+    assert run_tests.ADDONS == ("loket_integration", "loket_integration_account")
+    assert "account" in run_tests.OPTIONAL_MODULES
+    assert run_tests.default_test_tags() == "/loket_integration,/loket_integration_account"
+    assert "loket_integration_account/tests/test_" in " ".join(run_tests.odoo_test_modules())

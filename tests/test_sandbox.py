@@ -180,3 +180,25 @@ def test_public_url_is_what_clients_are_told():
         bound = f"http://127.0.0.1:{server.httpd.server_address[1]}"  # only the paths matter to the sandbox
         assert "http://localhost:8070/v2" in requests.get(bound + "/", timeout=5).text
         assert requests.get(bound + PERIOD_DATA_JSON, timeout=5).json()["patches"] == []
+
+
+def test_running_payroll_in_the_sandbox_gives_a_journal_run_odoo_can_read(sandbox):
+    from loket.testing.sandbox import JOURNAL_PAGE, JOURNAL_RUN_PATH
+
+    page = requests.get(sandbox.base_url + JOURNAL_PAGE, timeout=5)
+    assert page.status_code == 200 and SANDBOX_NOTICE in page.text
+    assert "No journal runs yet" in page.text
+    year = sandbox.fake.data["payroll_periods"][-1]["year"]
+    answer = requests.post(
+        sandbox.base_url + JOURNAL_RUN_PATH, data={"period": f"{year}-3"}, allow_redirects=False, timeout=5
+    )
+    assert answer.status_code == 303 and answer.headers["Location"] == JOURNAL_PAGE
+    (run,) = sandbox.fake.data["journal_runs"]
+    assert run["payrollRun"]["payrollPeriod"]["periodNumber"] == 3
+    page = requests.get(sandbox.base_url + JOURNAL_PAGE, timeout=5)
+    assert "Journaal gereed" in page.text and "Bruto lonen" in page.text
+    debit = sum(row["debetAmount"] for row in sandbox.fake.journal_results(run["id"]))
+    assert f"{debit:,.2f}" in page.text
+    assert JOURNAL_PAGE in requests.get(sandbox.base_url + "/", timeout=5).text
+    refused = requests.post(sandbox.base_url + JOURNAL_RUN_PATH, data={"period": "1999-1"}, timeout=5)
+    assert refused.status_code == 400 and SANDBOX_NOTICE in refused.text

@@ -5,16 +5,19 @@ resource's versioned ``Accept`` header (see ``resources``), a bearer token
 from ``LoketOAuth`` and a timeout; a 401 triggers one refresh and one retry.
 """
 
+import json
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from . import resources as R
-from .errors import LoketBusinessRuleError, error_for_status, messages_from_body
+from .errors import LoketBusinessRuleError, LoketServerError, error_for_status, messages_from_body
 from .transport import Transport, decode_body
 
 _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 250
+JOURNAL_MESSAGE_LENGTH = 255  # maxLength of the journal run PATCH's ``message``
 
 
 @dataclass
@@ -198,6 +201,72 @@ class LoketClient:
                 result.messages.append(message)
         result.succeeded = [i for i in ids if i not in result.failed]
         return result
+
+    # -- payroll journal -----------------------------------------------------------------
+    # What is booked must be exactly what Loket said: these answers are decoded strictly
+    # (numbers as Decimal; an answer that is not Loket's JSON is an error, never an empty list).
+
+    def _strict_json(self, resource, path_params, params=None, body=None):
+        response = self._send(resource, path_params, params, body)
+        try:
+            decoded = json.loads(response.content or b"null", parse_float=Decimal)
+        except ValueError:
+            decoded = None
+        if not isinstance(decoded, dict):
+            raise LoketServerError(
+                "Loket answered with something that is not JSON",
+                status=response.status_code,
+                method=resource.method,
+                path=resource.url_path(**path_params),
+            )
+        return decoded
+
+    def journal_runs(self, payroll_administration_id):
+        """Every journal run of the administration, page by page (a generator)."""
+        path_params = {"payrollAdministrationId": payroll_administration_id}
+        page = 1
+        while True:
+            body = self._strict_json(R.JOURNAL_RUNS, path_params, {"pageSize": self.page_size, "pageNumber": page})
+            yield from body.get("_embedded") or []
+            current = int(body.get("currentPage") or page)
+            if current >= int(body.get("totalPages") or 0):
+                return
+            page = current + 1
+
+    def journal_run(self, journal_run_id):
+        """One journal run (its status now)."""
+        return self._strict_json(R.JOURNAL_RUN, {"journalrunId": journal_run_id}).get("content") or {}
+
+    def journal_run_results(self, journal_run_id):
+        """Every result line of a journal run, amounts as Decimal. The document gives this list no
+        paging parameters: an answer that says it holds only part of the lines is refused."""
+        path_params = {"journalrunId": journal_run_id}
+        body = self._strict_json(R.JOURNAL_RUN_RESULTS, path_params)
+        rows = body.get("_embedded")
+        if not isinstance(rows, list):
+            raise LoketServerError(
+                "Loket's answer holds no list of journal lines",
+                method="GET",
+                path=R.JOURNAL_RUN_RESULTS.url_path(**path_params),
+            )
+        pages, size = body.get("totalPages"), body.get("totalSize")
+        if (pages is not None and int(pages) > 1) or (size is not None and int(size) != len(rows)):
+            raise LoketServerError(
+                f"Loket answered only part of the journal run's results ({len(rows)} of {size} lines, "
+                f"{pages} pages), and the results list takes no page number",
+                method="GET",
+                path=R.JOURNAL_RUN_RESULTS.url_path(**path_params),
+            )
+        return rows
+
+    def mark_journal_run(self, journal_run_id, processed=True, message=None):
+        """Tell Loket the run was booked (``MarkAsProcessed``) or could not be
+        (``MarkAsProcessingFailed``); ``message`` is shown to the Loket user. Loket's messages."""
+        body = {"action": "MarkAsProcessed" if processed else "MarkAsProcessingFailed"}
+        if message:
+            body["message"] = str(message)[:JOURNAL_MESSAGE_LENGTH]
+        answer = self.request(R.JOURNAL_RUN_STATUS, {"journalrunId": journal_run_id}, body=body)
+        return messages_from_body(answer)
 
     def check_connection(self):
         """The employers this login reaches (raises on any failure)."""

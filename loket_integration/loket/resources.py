@@ -82,6 +82,22 @@ PAYROLL_PERIOD_DATA_DEFAULTS = Resource(
     documented=False,
 )
 COLLECTIVE_PAYROLL_PERIOD_DATA = Resource("PATCH", "/providers/employers/{employerId}/payrollperioddata", "2018-01-01")
+# The payroll journal (journaalposten) of an administration: its runs, one run, its result lines,
+# and its status (MarkAsProcessed / MarkAsProcessingFailed). The results list takes no paging
+# parameters in the document, though its answer has the paging envelope.
+JOURNAL_RUNS = Resource(
+    "GET", "/providers/employers/payrolladministrations/{payrollAdministrationId}/journalruns", "2018-01-01", paged=True
+)
+JOURNAL_RUN = Resource("GET", "/providers/employers/payrolladministrations/journalruns/{journalrunId}", "2018-01-01")
+JOURNAL_RUN_RESULTS = Resource(
+    "GET",
+    "/providers/employers/payrolladministrations/journalruns/{journalrunId}/results",
+    "2018-01-01",
+    collection=True,
+)
+JOURNAL_RUN_STATUS = Resource(
+    "PATCH", "/providers/employers/payrolladministrations/journalruns/{journalrunId}", "2018-01-01"
+)
 
 ALL = (
     EMPLOYERS,
@@ -99,4 +115,8 @@ ALL = (
     PAYROLL_PERIODS,
     PAYROLL_PERIOD_DATA_DEFAULTS,
     COLLECTIVE_PAYROLL_PERIOD_DATA,
+    JOURNAL_RUNS,
+    JOURNAL_RUN,
+    JOURNAL_RUN_RESULTS,
+    JOURNAL_RUN_STATUS,
 )

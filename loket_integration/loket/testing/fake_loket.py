@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .. import resources as R
 from ..environments import LoketEnvironment
+from . import payroll_journal
 from .dutch_data import generate_employer_data
 
 API_URL = "https://api.loket.test/v2"
@@ -176,6 +177,8 @@ class FakeLoket:
         fault = queue.popleft()
         if fault["exception"] is not None:
             raise fault["exception"]
+        if fault.get("text") is not None:  # an answer that is not Loket's JSON (fail_with_text)
+            return fault["status"], {"Content-Type": "text/html"}, fault["text"]
         return _json(fault["status"], fault["body"] or {"messages": []}, fault["headers"])
 
     # -- OAuth server ----------------------------------------------------------------
@@ -419,3 +422,120 @@ class FakeLoket:
                 held.update({pc["payrollComponent"]["key"]: pc["value"] for pc in components})  # overwrite
         status = 200 if accepted else 400
         return _json(status, {"version": {"obsoleteDate": None, "resourceVersion": "2018-01-01"}, "messages": messages})
+
+    # -- payroll journal: the fake "runs payroll" (see payroll_journal) --------------------
+    # Its runs and their lines live in ``data`` (a test's changes go with its data).
+
+    def fail_with_text(self, key, text, status=200, times=1):
+        """Queue ``times`` answers of ``text`` (not JSON, e.g. a proxy's HTML page) on the route ``key``."""
+        queue = self.faults.setdefault(key, deque())
+        for _ in range(times):
+            queue.append({"status": status, "headers": None, "body": None, "exception": None, "text": text})
+
+    @property
+    def journal_status_patches(self):
+        """The bodies of the journal run PATCHes Loket accepted, oldest first."""
+        return self.data.setdefault("journal_status_patches", [])
+
+    def _journal_runs(self):
+        return self.data.setdefault("journal_runs", [])
+
+    def _journal_lines(self):
+        return self.data.setdefault("journal_results", {})
+
+    def run_payroll(self, year, period_number):
+        """Run payroll for a period: a new payroll run and its journal run (status 4) with
+        lines from the employments and the hours received; returns the journal run."""
+        runs = self._journal_runs()
+        approved = 1 + max((r["payrollRun"]["sequenceNumberApproved"] for r in runs), default=0)
+        payroll_run_id = payroll_journal.journal_uuid(self.administration_id, "payrollrun", approved)
+        return self._add_journal_run(year, period_number, approved, payroll_run_id)
+
+    def _add_journal_run(self, year, period_number, approved, payroll_run_id):
+        rows = payroll_journal.journal_results(self.data, self.period_data_held, year, period_number)
+        period = next(
+            p for p in self.data["payroll_periods"] if (p["year"], p["periodNumber"]) == (year, period_number)
+        )
+        runs = self._journal_runs()
+        sequence = 1 + max((r["sequenceNumber"] for r in runs), default=0)
+        run = payroll_journal.journal_run(self.administration_id, sequence, approved, payroll_run_id, period)
+        runs.append(run)
+        self._journal_lines()[run["id"]] = rows
+        return run
+
+    def journalize_again(self, journal_run_id):
+        """A new journal run of the same payroll run (the old one stays unless removed)."""
+        old = self.journal_run(journal_run_id)
+        period = old["payrollRun"]["payrollPeriod"]
+        payroll = old["payrollRun"]
+        run = self._add_journal_run(
+            period["year"], period["periodNumber"], payroll["sequenceNumberApproved"], payroll["payrollRunId"]
+        )
+        self._journal_lines()[run["id"]] = copy.deepcopy(self._journal_lines()[old["id"]])
+        return run
+
+    def remove_journal_run(self, journal_run_id):
+        run = self.journal_run(journal_run_id)
+        run["journalRunStatus"] = {"key": 3, "value": "Verwijderd door gebruiker"}
+        run["removeTime"] = run["processingFinishedTime"]
+        run["removedBy"] = dict(run["requestedBy"])
+        return run
+
+    def unbalance_journal_run(self, journal_run_id, cents=1):
+        """Loket's rounding: the first debit line of the run ``cents`` higher."""
+        row = next(r for r in self._journal_lines()[journal_run_id] if r["debetAmount"])
+        row["debetAmount"] += payroll_journal.CENT * cents
+
+    def journal_run(self, journal_run_id):
+        return next(r for r in self._journal_runs() if r["id"] == journal_run_id)
+
+    def journal_results(self, journal_run_id):
+        """The run's lines as Loket holds them (amounts as Decimal)."""
+        return self._journal_lines()[journal_run_id]
+
+    def _providers_employers_payrolladministrations_payrollAdministrationId_journalruns(
+        self, request, payrollAdministrationId
+    ):
+        if payrollAdministrationId != self.administration_id:
+            return _json(404, {})
+        return self._journal_runs()
+
+    def _providers_employers_payrolladministrations_journalruns_journalrunId(self, request, journalrunId):
+        run = next((r for r in self._journal_runs() if r["id"] == journalrunId), None)
+        if run is None:
+            return _messages(404, "Journaalrun niet gevonden")
+        version = {"obsoleteDate": None, "resourceVersion": "2018-01-01"}
+        if request.method == "GET":
+            return _json(200, {"version": version, "messages": [], "content": run})
+        try:
+            body = json.loads(request.body or "null")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or set(body) - {"action", "message", "application"}:
+            return _messages(400, "The body must be an object with action, message and application")
+        if body.get("action") not in ("MarkAsProcessed", "MarkAsProcessingFailed"):
+            return _messages(400, f"Unknown action {body.get('action')!r}")
+        message = body.get("message")
+        if message is not None and (not isinstance(message, str) or len(message) > 255):
+            return _messages(400, "message is at most 255 characters")
+        status = run["journalRunStatus"]["key"]
+        if status == 3:
+            return _messages(409, "Deze journaalrun is verwijderd door gebruiker", code=409)
+        if status in (0, 1, 2):
+            return _messages(409, "Deze journaalrun heeft geen resultaten", code=409)
+        self.journal_status_patches.append(body)
+        processed = body["action"] == "MarkAsProcessed"
+        run["journalRunStatus"] = {"key": 7, "value": "Journaal geëxporteerd"} if processed else {
+            "key": 6, "value": "Exporteren mislukt"}  # fmt: skip
+        return _json(200, {"version": version, "messages": [], "content": run})
+
+    def _providers_employers_payrolladministrations_journalruns_journalrunId_results(self, request, journalrunId):
+        run = next((r for r in self._journal_runs() if r["id"] == journalrunId), None)
+        if run is None:
+            return _messages(404, "Journaalrun niet gevonden")
+        if run["journalRunStatus"]["key"] not in (4, 5, 6, 7):
+            return _messages(400, "Deze journaalrun heeft geen resultaten", code=7)
+        return [
+            dict(row, debetAmount=float(row["debetAmount"]), creditAmount=float(row["creditAmount"]))
+            for row in self._journal_lines()[journalrunId]
+        ]

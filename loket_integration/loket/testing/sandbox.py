@@ -13,6 +13,9 @@ One process serves, on 127.0.0.1 unless ``--host`` says otherwise:
 - ``/sandbox/payrollperioddata`` (HTML) and ``/sandbox/payrollperioddata.json``: every
   collective PATCH of payroll period data ("Send to Loket") received, and what the
   sandbox holds per employment, distribution unit and period.
+- ``/sandbox/journal``: run payroll for a period (``POST /sandbox/journal/run``): a journal run
+  with Dutch ledger lines from the employments and the hours received, which Odoo's payroll
+  journal (``loket_integration_account``) reads and books.
 
 Nothing is stored: a restart forgets logins and sent data (the employees stay the same
 for the same ``--seed``). It imports no Odoo.
@@ -24,14 +27,17 @@ import datetime
 import json
 import sys
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from . import sandbox_journal
 from .http_server import SANDBOX_NOTICE, FakeLoketServer, _Handler
 
 CLIENT_ID = "loket-sandbox"
 CLIENT_SECRET = "sandbox-secret"  # a published sandbox value, not a secret
 PERIOD_DATA_PAGE = "/sandbox/payrollperioddata"
 PERIOD_DATA_JSON = PERIOD_DATA_PAGE + ".json"
+JOURNAL_PAGE = "/sandbox/journal"  # run payroll: journal runs for Odoo's payroll journal
+JOURNAL_RUN_PATH = JOURNAL_PAGE + "/run"
 
 
 class LoketSandbox(FakeLoketServer):
@@ -120,6 +126,7 @@ class LoketSandbox(FakeLoketServer):
                 "",
                 f"Sent payroll period data: {self.base_url}{PERIOD_DATA_PAGE} "
                 f"(JSON: {self.base_url}{PERIOD_DATA_JSON})",
+                f"Run payroll (journal runs): {self.base_url}{JOURNAL_PAGE}",
                 "Nothing is stored: a restart forgets logins and sent data. Stop with Ctrl-C.",
             ]
         )
@@ -184,9 +191,27 @@ class _SandboxHandler(_Handler):
     def do_GET(self):
         path = urlsplit(self.path).path
         pages = {"/": self._index, PERIOD_DATA_PAGE: self._period_data_page, PERIOD_DATA_JSON: self._period_data_json}
+        pages[JOURNAL_PAGE] = self._journal_page
         if path in pages:
             return pages[path]()
         return super().do_GET()
+
+    def do_POST(self):
+        if urlsplit(self.path).path == JOURNAL_RUN_PATH:
+            return self._run_payroll()
+        return super().do_POST()
+
+    def _journal_page(self):
+        body = sandbox_journal.journal_body(self.server.sandbox.fake, JOURNAL_PAGE, JOURNAL_RUN_PATH, _table)
+        self._html(_page("Payroll journal", f"<p><a href='/'>Sandbox home</a></p>{body}"))
+
+    def _run_payroll(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        if sandbox_journal.run_payroll(self.server.sandbox.fake, form.get("period")) is None:
+            page = _page("Payroll journal", "<p>The sandbox has no such payroll period.</p>")
+            return self._send(400, {"Content-Type": "text/html; charset=utf-8"}, page)
+        self._send(303, {"Location": JOURNAL_PAGE}, "")
 
     def _html(self, text):
         self._send(200, {"Content-Type": "text/html; charset=utf-8"}, text)
@@ -228,6 +253,8 @@ class _SandboxHandler(_Handler):
             f"({len(fake.refresh_tokens)} live, {len(fake.spent_refresh_tokens)} spent so far).</p>"
             f"<p>Sent payroll period data (“Send to Loket”): <a href='{PERIOD_DATA_PAGE}'>{PERIOD_DATA_PAGE}</a> "
             f"(<a href='{PERIOD_DATA_JSON}'>JSON</a>), {len(sandbox.patches)} request(s) so far.</p>"
+            f"<p>Run payroll for a period (journal runs for Odoo's payroll journal): "
+            f"<a href='{JOURNAL_PAGE}'>{JOURNAL_PAGE}</a>.</p>"
             f"<h2>{escape(data['employer']['companyName'])}</h2>"
             f"<p>Payroll administration {escape(data['administration']['name'])}, "
             f"client number {data['administration']['clientNumber']}, "

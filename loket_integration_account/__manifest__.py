@@ -1,0 +1,22 @@
+{
+    "name": "Loket.nl Payroll Journal",
+    "summary": "Loket.nl's salary journal booked as Odoo journal entries, every payroll period",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "loket_integration contributors",
+    "website": "https://github.com/loket-integration/loket_integration",
+    "depends": ["loket_integration", "account"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/loket_journal_security.xml",
+        "views/loket_journal_run_views.xml",
+        "views/loket_journal_settings_views.xml",
+        "views/loket_integration_views.xml",
+        "views/menus.xml",
+        "data/ir_cron.xml",
+    ],
+    "installable": True,
+    "auto_install": True,
+    "application": False,
+}

@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # The booking of a Loket journal run: at most one entry per run, by constraint (two
+    # workers booking the same run meet here). Reversals and copies do not carry it.
+    loket_journal_run_id = fields.Many2one(
+        "loket.journal.run",
+        string="Loket journal run",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+
+    _sql_constraints = [
+        (
+            "loket_journal_run_unique",
+            "unique(loket_journal_run_id)",
+            "This Loket journal run is booked already.",
+        )
+    ]
