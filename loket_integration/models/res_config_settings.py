@@ -44,7 +44,7 @@ class ResConfigSettings(models.TransientModel):
             settings.loket_client_secret_set = stored
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         for settings in self:
             secret = (settings.sudo().loket_client_secret or "").strip()
             if not secret:
@@ -52,6 +52,7 @@ class ResConfigSettings(models.TransientModel):
             if not (self.env.su or self.env.user.has_group("base.group_system")):
                 raise AccessError(self.env._("Only system administrators can change the Loket client secret."))
             self.env["ir.config_parameter"].sudo().set_param(CLIENT_SECRET_PARAM, secret)
+        return result
 
     @api.depends("company_id")
     def _compute_loket_redirect_uri(self):

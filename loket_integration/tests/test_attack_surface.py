@@ -254,9 +254,8 @@ class TestAttackSurface(LoketCase):
                     raise _RolledBack from None
                 outcome["after"] = self._trace()
                 raise _RolledBack
-        except _RolledBack:
-            pass
-        self.env.invalidate_all()
+        except _RolledBack:  # always: whatever the call did is undone
+            self.env.invalidate_all()
         return outcome["refused"], before, outcome["after"]
 
     def test_every_public_method_as_every_role(self):
