@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Regenerate ``loket_integration/i18n/loket_integration.pot`` with Odoo's own exporter.
+"""Regenerate each addon's ``<addon>/i18n/<addon>.pot`` with Odoo's own exporter.
 
-Installs the addon from this working tree in a throwaway database (without demo data, like
-``make test``), exports its terms with ``odoo --i18n-export`` (``odoo.tools.translate.trans_export``),
+Installs the addons from this working tree in a throwaway database (without demo data, like
+``make test``), exports each one's terms with ``odoo --i18n-export`` (``odoo.tools.translate.trans_export``),
 drops the database, then brings every ``i18n/<lang>.po`` in line with the new template:
 translations of unchanged terms are kept, new terms get an empty msgstr, vanished terms go.
+An addon without a Dutch file gets one, with the main addon's header (its glossary).
 
     python3 scripts/export_pot.py            # PGHOST/PGPORT/PGUSER/PGPASSWORD as for make test
 """
@@ -16,22 +17,21 @@ import tempfile
 import time
 
 import polib
-from run_tests import ADDON, OPTIONAL_MODULES, ROOT, addons_path, free_port, pg_args
-
-I18N = os.path.join(ROOT, ADDON, "i18n")
-POT = os.path.join(I18N, f"{ADDON}.pot")
+from run_tests import ADDON, ADDONS, OPTIONAL_MODULES, ROOT, addons_path, free_port, pg_args
 
 
-def export_pot(target):
+def export_pots(targets):
+    """``targets``: {addon: path of the .pot to write}."""
     db = f"loket_pot_{os.getpid()}_{int(time.time())}"
     odoo = [sys.executable, "-m", "odoo", "--database", db, *pg_args(), "--addons-path", addons_path()]
     quiet = ["--stop-after-init", "--log-level", "warn", "--max-cron-threads", "0", "--http-port", str(free_port())]
     try:
         # With the optional modules, as make test: they change inherited labels (hr.contract's).
-        init = ",".join((ADDON, *OPTIONAL_MODULES))
+        init = ",".join((*ADDONS, *OPTIONAL_MODULES))
         subprocess.run([*odoo, "--init", init, "--without-demo", "all", *quiet], cwd=ROOT, check=True)
-        export = [*odoo, f"--i18n-export={target}", f"--modules={ADDON}", *quiet]
-        subprocess.run(export, cwd=ROOT, check=True)
+        for addon, target in targets.items():
+            export = [*odoo, f"--i18n-export={target}", f"--modules={addon}", *quiet]
+            subprocess.run(export, cwd=ROOT, check=True)
     finally:
         subprocess.run([sys.executable, "-m", "odoo", "db", *pg_args(), "drop", db], capture_output=True, check=False)
 
@@ -59,16 +59,26 @@ def merge(po_path, pot):
 
 def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
+    main_dutch = os.path.join(ROOT, ADDON, "i18n", "nl.po")
     with tempfile.TemporaryDirectory() as tmp:
-        target = os.path.join(tmp, f"{ADDON}.pot")
-        export_pot(target)
-        pot = polib.pofile(target, wrapwidth=78)
-        pot.save(POT)
-    print(f"{POT}: {len(pot)} terms")
-    for name in sorted(os.listdir(I18N)):
-        if name.endswith(".po"):
-            untranslated, dropped = merge(os.path.join(I18N, name), pot)
-            print(f"{name}: {untranslated} term(s) to translate, {dropped} obsolete term(s) removed")
+        targets = {addon: os.path.join(tmp, f"{addon}.pot") for addon in ADDONS}
+        export_pots(targets)
+        for addon, target in targets.items():
+            i18n = os.path.join(ROOT, addon, "i18n")
+            os.makedirs(i18n, exist_ok=True)
+            pot = polib.pofile(target, wrapwidth=78)
+            pot.save(os.path.join(i18n, f"{addon}.pot"))
+            print(f"{addon}.pot: {len(pot)} terms")
+            dutch = os.path.join(i18n, "nl.po")
+            if not os.path.exists(dutch):
+                header = polib.pofile(main_dutch, wrapwidth=78)
+                fresh = polib.POFile(wrapwidth=78)
+                fresh.header, fresh.metadata = header.header, dict(header.metadata)
+                fresh.save(dutch)
+            for name in sorted(os.listdir(i18n)):
+                if name.endswith(".po"):
+                    untranslated, dropped = merge(os.path.join(i18n, name), pot)
+                    print(f"{addon}/{name}: {untranslated} term(s) to translate, {dropped} obsolete term(s) removed")
     return 0
 
 

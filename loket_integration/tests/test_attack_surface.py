@@ -12,23 +12,13 @@ employees or of the chatter written. A public method without a row fails
 
 from dataclasses import dataclass
 
-from odoo import Command, fields
-from odoo.exceptions import AccessError
-from odoo.models import regex_private
-from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tests import tagged
 
+from .attack_harness import AttackSuite, attempt, table_state, users_per_role
 from .common import LoketCase
+from .test_access_matrix import ROLES
 
 ADDON_MODULE = "odoo.addons.loket_integration."
-ROLES = {
-    "system admin": "base.group_user,base.group_system,loket_integration.group_loket_manager",
-    "Loket administrator": "base.group_user,loket_integration.group_loket_manager",
-    "Loket user": "base.group_user,loket_integration.group_loket_user",
-    "HR officer": "base.group_user,hr.group_hr_user",
-    "internal user": "base.group_user",
-    "portal user": "base.group_portal",
-}
 ADMINS = ("system admin", "Loket administrator")
 LOKET_USERS = (*ADMINS, "Loket user")
 # What a refused call must not have changed: the addon's tables and what its code writes.
@@ -132,12 +122,10 @@ ATTACKS = [
 ]
 
 
-class _RolledBack(Exception):
-    pass
-
-
 @tagged("post_install", "-at_install")
-class TestAttackSurface(LoketCase):
+class TestAttackSurface(AttackSuite, LoketCase):
+    attacks = ATTACKS
+    module_prefix = ADDON_MODULE
     n_employees = 3
 
     @classmethod
@@ -177,95 +165,17 @@ class TestAttackSurface(LoketCase):
         }
         company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Andere B.V."})
-        cls.users = {}
-        for n, (role, groups) in enumerate(ROLES.items()):
-            cls.users[(role, "own company")] = new_test_user(
-                cls.env,
-                f"attack_a_{n}",
-                groups=groups,
-                company_id=company_a.id,
-                company_ids=[Command.set(company_a.ids)],
-            )
-            cls.users[(role, "other company")] = new_test_user(
-                cls.env,
-                f"attack_b_{n}",
-                groups=groups,
-                company_id=cls.company_b.id,
-                company_ids=[Command.set(cls.company_b.ids)],
-            )
-
-    # -- the table is complete --------------------------------------------------------
-
-    def _public_methods(self):
-        """``{(model, method)}`` of every public method the addon defines (or overrides)."""
-        found = set()
-        for name in self.registry:
-            model = self.env[name]
-            if model._abstract:
-                continue
-            for cls in type(model).__mro__:
-                if not cls.__module__.startswith(ADDON_MODULE):
-                    continue
-                for attr, value in vars(cls).items():
-                    if callable(value) and not regex_private.match(attr) and not isinstance(value, fields.Field):
-                        found.add((name, attr))
-        return found
-
-    def test_every_public_method_has_a_row(self):
-        listed = {(attack.model, attack.method) for attack in ATTACKS}
-        found = self._public_methods()
-        self.assertFalse(sorted(found - listed), "public methods without a row in ATTACKS")
-        self.assertFalse(sorted(listed - found), "rows of ATTACKS naming no public method of the addon")
-
-    # -- every row, every role ----------------------------------------------------------
+        cls.users = users_per_role(cls.env, ROLES, {"own company": company_a, "other company": cls.company_b}, "attack")
 
     def _trace(self):
         """What a refused call must leave as it was: table contents, tokens, Loket's log."""
-        self.env.flush_all()
-        cr = self.env.cr
-        tables = list(WATCHED_TABLES)
-        cr.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'loket%%'")
-        tables += sorted(row[0] for row in cr.fetchall())
-        state = {}
-        for table in tables:
-            cr.execute(
-                SQL("SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM %s t", SQL.identifier(table))
-            )
-            state[table] = cr.fetchone()
+        state = table_state(self.env, WATCHED_TABLES, "loket%")
         state["loket requests"] = (len(self.fake.requests), len(self.fake.token_requests))
         return state
 
     def _attempt(self, attack, user):
-        """``(refused, trace before, trace after)``; whatever the call did is rolled back."""
-        outcome = {}
-        try:
-            with self.env.cr.savepoint():
-                before = self._trace()
-                try:
-                    target = attack.target(self, user) if attack.target else self.records[attack.model]
-                    record = target.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
-                    attack.run(self, record)
-                    outcome["refused"] = False
-                except AccessError:
-                    outcome["refused"] = True
-                except Exception:  # noqa: BLE001 - a business refusal (UserError...) of an allowed call
-                    outcome["refused"] = False
-                    outcome["after"] = before
-                    raise _RolledBack from None
-                outcome["after"] = self._trace()
-                raise _RolledBack
-        except _RolledBack:  # always: whatever the call did is undone
-            self.env.invalidate_all()
-        return outcome["refused"], before, outcome["after"]
+        def call():
+            target = attack.target(self, user) if attack.target else self.records[attack.model]
+            attack.run(self, target.with_user(user).with_context(allowed_company_ids=user.company_ids.ids))
 
-    def test_every_public_method_as_every_role(self):
-        for attack in ATTACKS:
-            for (role, where), user in self.users.items():
-                expected_allowed = role in attack.allowed and (where == "own company" or attack.model_level)
-                with self.subTest(method=f"{attack.model}.{attack.method}", role=role, records=where):
-                    self.fake.reset_logs()
-                    refused, before, after = self._attempt(attack, user)
-                    self.assertEqual(not refused, expected_allowed, "allowed" if not refused else "refused")
-                    if refused:
-                        changed = sorted(key for key in before if before[key] != after[key])
-                        self.assertFalse(changed, "a refused call left a trace")
+        return attempt(self.env, call, self._trace)

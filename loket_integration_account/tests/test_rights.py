@@ -3,14 +3,12 @@ company's records and on another company's. A refused call raises AccessError an
 trace: no row written, nothing asked of or sent to Loket. A public method without a row fails
 ``test_every_public_method_has_a_row``."""
 
-import contextlib
 from dataclasses import dataclass
 
-from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.models import regex_private
-from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tests import tagged
+
+from odoo.addons.loket_integration.tests.attack_harness import AttackSuite, attempt, table_state, users_per_role
 
 from .common import YEAR, JournalCase
 
@@ -109,12 +107,10 @@ ATTACKS = [
 ]
 
 
-class _RolledBack(Exception):
-    pass
-
-
 @tagged("post_install", "-at_install")
-class TestRights(JournalCase):
+class TestRights(AttackSuite, JournalCase):
+    attacks = ATTACKS
+    module_prefix = ADDON_MODULE
     n_employees = 3
 
     @classmethod
@@ -137,82 +133,20 @@ class TestRights(JournalCase):
             "loket.integration": cls.integration,
         }
         other = cls._make_company("Andere Bakkerij B.V.")
-        cls.users = {}
-        for n, (role, groups) in enumerate(ROLES.items()):
-            for where, company in (("own company", cls.company), ("other company", other)):
-                cls.users[(role, where)] = new_test_user(
-                    cls.env,
-                    f"journal_{where[:3]}_{n}",
-                    groups=groups,
-                    company_id=company.id,
-                    company_ids=[Command.set(company.ids)],
-                )
-
-    def _public_methods(self):
-        found = set()
-        for name in self.registry:
-            model = self.env[name]
-            if model._abstract:
-                continue
-            for cls in type(model).__mro__:
-                if not cls.__module__.startswith(ADDON_MODULE):
-                    continue
-                for attr, value in vars(cls).items():
-                    if callable(value) and not regex_private.match(attr) and not isinstance(value, fields.Field):
-                        found.add((name, attr))
-        return found
-
-    def test_every_public_method_has_a_row(self):
-        listed = {(attack.model, attack.method) for attack in ATTACKS}
-        found = self._public_methods()
-        self.assertFalse(sorted(found - listed), "public methods without a row in ATTACKS")
-        self.assertFalse(sorted(listed - found), "rows of ATTACKS naming no public method of the addon")
+        cls.users = users_per_role(cls.env, ROLES, {"own company": cls.company, "other company": other}, "journal")
 
     def _trace(self):
-        self.env.flush_all()
-        cr = self.env.cr
-        cr.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'loket_journal%%'")
-        tables = [*WATCHED_TABLES, *sorted(row[0] for row in cr.fetchall())]
-        state = {}
-        for table in tables:
-            cr.execute(
-                SQL("SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM %s t", SQL.identifier(table))
-            )
-            state[table] = cr.fetchone()
+        state = table_state(self.env, WATCHED_TABLES, "loket_journal%")
         state["loket requests"] = (len(self.fake.requests), len(self.fake.token_requests))
         state["told loket"] = len(self.fake.journal_status_patches)
         return state
 
     def _attempt(self, attack, user):
-        outcome = {}
-        with contextlib.suppress(_RolledBack), self.env.cr.savepoint():
-            before = self._trace()
-            try:
-                record = (
-                    self.records[attack.model].with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
-                )
-                attack.run(self, record)
-                outcome["refused"] = False
-            except AccessError:
-                outcome["refused"] = True
-            except Exception:  # noqa: BLE001 - a business refusal (UserError...) of an allowed call
-                outcome["refused"] = False
-            outcome["after"] = self._trace()
-            raise _RolledBack
-        self.env.invalidate_all()
-        return outcome["refused"], before, outcome["after"]
+        def call():
+            record = self.records[attack.model].with_user(user)
+            attack.run(self, record.with_context(allowed_company_ids=user.company_ids.ids))
 
-    def test_every_public_method_as_every_role(self):
-        for attack in ATTACKS:
-            for (role, where), user in self.users.items():
-                expected = role in attack.allowed and (where == "own company" or attack.model_level)
-                with self.subTest(method=f"{attack.model}.{attack.method}", role=role, records=where):
-                    self.fake.reset_logs()
-                    refused, before, after = self._attempt(attack, user)
-                    self.assertEqual(not refused, expected, "allowed" if not refused else "refused")
-                    if refused:
-                        changed = sorted(key for key in before if before[key] != after[key])
-                        self.assertFalse(changed, "a refused call left a trace")
+        return attempt(self.env, call, self._trace)
 
     def test_a_manager_books_and_an_accountant_reads_in_their_company_only(self):
         manager = self.users[("accounting manager", "own company")]
