@@ -9,7 +9,6 @@ an interrupted send is completed by the next one.
 
 import logging
 from collections import Counter
-from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -105,7 +104,8 @@ class LoketExport(models.Model):
         if self.loket_send_progress:  # a run sends this export already
             return None
         current, info = self._loket_checked_rows()
-        wanted = rows_to_send(current, self._loket_delivered())
+        delivered = self._loket_delivered_rows()
+        wanted = rows_to_send(current, {key: row._values for key, row in delivered.items()})
         if not wanted:
             self.message_post(
                 body=self.env._("Loket holds this period's data already: nothing sent.")
@@ -114,7 +114,7 @@ class LoketExport(models.Model):
                 partner_ids=partners.ids if partners else None,
             )
             return Counter()
-        rows = self._loket_record_rows(wanted, info)
+        rows = self._loket_record_rows(wanted, info, delivered)
         if not (len(rows) <= INLINE_LIMIT if inline is None else inline):
             self._loket_send_background(rows, partners)
             return None
@@ -170,31 +170,36 @@ class LoketExport(models.Model):
     def _loket_batch_size(self):
         return BATCH_SIZE
 
-    def _loket_delivered(self):
-        """``{(employment id, unit key): {component: Decimal}}``: what Loket holds for this
-        period from earlier sends of the integration (the latest sent row per key)."""
-        rows = self.env["loket.export.row"].search(
-            [
-                ("integration_id", "=", self.integration_id.id),
-                ("year", "=", self.year),
-                ("period_number", "=", self.period_number),
-                ("state", "=", "sent"),
-            ],
-            order="sent_at desc, id desc",
-        )
+    def _loket_delivered_rows(self):
+        """``{(employment id, unit key): loket.export.row}``: what Loket holds for this
+        period from earlier sends of the integration (the latest sent row per key), of
+        this export's employees only: an export of some employees leaves the others alone."""
+        domain = [
+            ("integration_id", "=", self.integration_id.id),
+            ("year", "=", self.year),
+            ("period_number", "=", self.period_number),
+            ("state", "=", "sent"),
+        ]
+        if self.employee_ids:
+            domain.append(("employee_id", "in", self.employee_ids.ids))
+        rows = self.env["loket.export.row"].search(domain, order="sent_at desc, id desc")
         delivered = {}
         for row in rows:
-            delivered.setdefault(row._key, {int(c): Decimal(v) for c, v in (row.values or {}).items()})
+            delivered.setdefault(row._key, row)
         return delivered
 
-    def _loket_record_rows(self, wanted, info):
-        """The row records to send: this export's unfinished ones reused, new ones created."""
+    def _loket_record_rows(self, wanted, info, delivered):
+        """The row records to send: this export's unfinished ones reused, new ones created.
+        A row no entry has any more (its hours deleted: sent as 0) is named as it was last sent."""
         Row = self.env["loket.export.row"]
         existing = {row._key: row for row in self.row_ids if row.state != "sent"}
         rows = Row
         to_create = []
         for row in wanted:
-            payroll_number, employee_id = info["employments"][row.employment_id]
+            before = delivered.get(row.key, Row)
+            payroll_number, employee_id = info["employments"].get(
+                row.employment_id, (before.payroll_number, before.employee_id.id)
+            )
             values = {
                 "values": {str(c): str(v) for c, v in row.values},
                 "state": "pending",
@@ -214,9 +219,10 @@ class LoketExport(models.Model):
                         period_number=self.period_number,
                         employment_id=row.employment_id,
                         distribution_unit_key=row.distribution_unit_key or False,
-                        distribution_unit_code=info["units"].get(row.distribution_unit_key) or False,
+                        distribution_unit_code=info["units"].get(row.distribution_unit_key)
+                        or before.distribution_unit_code,
                         payroll_number=payroll_number,
-                        employee_id=employee_id,
+                        employee_id=employee_id or False,
                     )
                 )
         return rows | Row.create(to_create)

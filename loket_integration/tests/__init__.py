@@ -17,6 +17,7 @@ from . import (
     test_sandbox,
     test_screens,
     test_send,
+    test_send_wizard_http,
     test_time_off,
     test_token_race,
     test_tours,

@@ -18,8 +18,9 @@ class WorkerKilled(BaseException):
     """The worker dies between two batches (not an error the send could handle)."""
 
 
-@tagged("post_install", "-at_install")
-class TestSendToLoket(ExportCase):
+class SendMixin:
+    """Of an ExportMixin case: delivery straight to Loket, hours of the four employees logged."""
+
     def setUp(self):
         super().setUp()
         self.integration.delivery = "api"
@@ -27,8 +28,6 @@ class TestSendToLoket(ExportCase):
         for hours, number in zip((8, 7.5, 6, 4), self.numbers, strict=True):
             self._log(self.employees[number], hours)
         self._log(self.employees[self.numbers[0]], 2, code=self.overtime)
-
-    # -- helpers ------------------------------------------------------------------------
 
     def _employment(self, number):
         return self._current_contract(self.employees[number]).loket_employment_id
@@ -40,6 +39,17 @@ class TestSendToLoket(ExportCase):
         """What the fake Loket holds for this employee's employment in the period (unit 10)."""
         unit = self.units["10"].loket_id
         return self.fake.period_data_held.get((self._employment(number), unit, self.year, 3), {})
+
+    def _only_item_sent(self, number):
+        """``[(component, value)]`` of the one PATCH item sent, which must be this employee's."""
+        [item] = self.fake.payroll_period_data
+        self.assertEqual(item["employmentId"], self._employment(number))
+        return [(c["payrollComponent"]["key"], c["value"]) for c in item["payrollComponents"]]
+
+
+@tagged("post_install", "-at_install")
+class TestSendToLoket(SendMixin, ExportCase):
+    # -- helpers ------------------------------------------------------------------------
 
     def _send(self, export):
         return export._loket_send()
@@ -103,11 +113,40 @@ class TestSendToLoket(ExportCase):
         second = self._export()
         self.fake.reset_logs()
         self.assertEqual(self._send(second), {"sent": 1})
-        [item] = self.fake.payroll_period_data
-        self.assertEqual(item["employmentId"], self._employment(self.numbers[0]))
+        self.assertEqual(self._only_item_sent(self.numbers[0]), [(1, 8.0), (28, 0.0)])
+
+    def test_an_employee_whose_lines_were_deleted_is_corrected_to_zero(self):
+        """A correction that deletes all of an employee's lines of a sent period reaches
+        Loket as 0 for every component it had, like the file's Overwrite."""
+        self._send(self._export())
+        gone = self.employees[self.numbers[0]]
+        payroll_number = self._current_contract(gone).loket_payroll_number
+        self.env["account.analytic.line"].search([("employee_id", "=", gone.id)]).unlink()
+        second = self._export()
+        self.fake.reset_logs()
+        self.assertEqual(self._send(second), {"sent": 1})
+        self.assertEqual(self._only_item_sent(self.numbers[0]), [(1, 0.0), (28, 0.0)])
+        self.assertEqual(self._held(self.numbers[0]), {1: 0.0, 28: 0.0})
+        [row] = second.row_ids
         self.assertEqual(
-            [(c["payrollComponent"]["key"], c["value"]) for c in item["payrollComponents"]], [(1, 8.0), (28, 0.0)]
+            (row.employee_id, row.payroll_number, row.distribution_unit_code), (gone, payroll_number, "10")
         )
+        # Loket holds the correction: the same export sent again sends nothing.
+        self.fake.reset_logs()
+        self.assertEqual(self._send(self._export()), {})
+        self.assertEqual(self._patches(), [])
+
+    def test_an_export_of_selected_employees_leaves_the_others_in_loket_alone(self):
+        self._send(self._export())
+        chosen = self.employees[self.numbers[1]]
+        self._log(chosen, 1, day=11)
+        selected = self._export(employees=chosen)
+        self.fake.reset_logs()
+        self.assertEqual(self._send(selected), {"sent": 1})
+        self.assertEqual(
+            [i["employmentId"] for i in self.fake.payroll_period_data], [self._employment(self.numbers[1])]
+        )
+        self.assertEqual(self._held(self.numbers[1]), {1: 8.5})  # the others: nothing sent, Loket keeps theirs
 
     def test_sending_an_unchanged_export_again_sends_nothing_and_says_so(self):
         export = self._export()
