@@ -75,6 +75,23 @@ class ExportMixin:
     def _current_contract(self, employee):
         return self._contracts(employee).filtered(lambda c: not c.date_end)[:1]
 
+    def _second_employment(self, employee):
+        """``(first, second)``: the current contract ends on 15 March, a second employment
+        (payroll number 901, shift 2) starts the next day."""
+        first = self._current_contract(employee)
+        first.date_end = datetime.date(self.year, 3, 15)
+        second = first.copy(
+            {
+                "date_start": datetime.date(self.year, 3, 16),
+                "date_end": False,
+                "loket_payroll_number": 901,
+                "loket_shift_number": 2,
+                "loket_employment_id": "second-employment",
+                "state": "draft",
+            }
+        )
+        return first, second
+
     def _log(self, employee, hours, day=10, code=None):
         return self.env["account.analytic.line"].create(
             {
@@ -117,18 +134,7 @@ class TestExport(ExportCase):
 
     def test_employee_with_two_employments_in_the_period(self):
         employee = self.employees[2]
-        first = self._current_contract(employee)
-        first.date_end = datetime.date(self.year, 3, 15)
-        second = first.copy(
-            {
-                "date_start": datetime.date(self.year, 3, 16),
-                "date_end": False,
-                "loket_payroll_number": 901,
-                "loket_shift_number": 2,
-                "loket_employment_id": "second-employment",
-                "state": "draft",
-            }
-        )
+        first, second = self._second_employment(employee)
         self._log(employee, 8, day=10)
         self._log(employee, 6, day=20)
         text = self._text(self._export())
@@ -468,19 +474,45 @@ class TestExportScreens(ExportCase):
         self._log(first, 2, code=self.overtime)
         self._log(second, 4.5)
         head, rows, foot = self._table(self._wizard().preview_html)
-        self.assertEqual(head[:3], ["Payroll no.", "Employee no.", "Employee"])
-        self.assertEqual(head[3:], [f"1 {self._component_name(1)}", f"28 {self._component_name(28)}"])
+        self.assertEqual(head[:4], ["Payroll no.", "Employee no.", "Employee", "Distribution unit"])
+        self.assertEqual(head[4:], [f"1 {self._component_name(1)}", f"28 {self._component_name(28)}"])
         expected = {
             (str(self._current_contract(e).loket_payroll_number), str(e.loket_employee_number), e.name)
             for e in (first, second)
         }
         self.assertEqual({tuple(row[:3]) for row in rows}, expected)
         self.assertEqual(len(expected), 2)  # the numbers tell the namesakes apart
+        unit = f"10 {self.units['10'].name}"
         self.assertEqual(
             sorted(row[3:] for row in rows),
-            sorted([["8.00", "2.00"], ["4.50", ""]]),
+            sorted([[unit, "8.00", "2.00"], [unit, "4.50", ""]]),
         )
         self.assertEqual(foot, ["Total (2 employee(s))", "12.50", "2.00"])
+
+    def test_preview_shows_the_files_rows_and_their_sums(self):
+        """One rule everywhere: each file row rounded once, every total a sum of rounded rows.
+        Four rows of 1.334 h are 1.33 each in the file: the total is 5.32, not 5.34."""
+        two_jobs = self.employees[2]
+        first, second = self._second_employment(two_jobs)
+        for employee in (self.employees[1], self.employees[3]):
+            self._log(employee, 1.334)
+        self._log(two_jobs, 1.334, day=10)
+        self._log(two_jobs, 1.334, day=20)
+        wizard = self._wizard()
+        head, rows, foot = self._table(wizard.preview_html)
+        export = self.env["loket.export"].browse(wizard.action_generate()["res_id"])
+        self.assertEqual(export.totals, {"1": "5.32"})
+        self.assertIn(f";{first.loket_payroll_number};1;10;1,33\r\n", self._text(export))
+        self.assertIn(f";{second.loket_payroll_number};2;10;1,33\r\n", self._text(export))
+        self.assertEqual(foot[-1], "5.32", "the preview's total is not the file's")
+        # The preview: the file's rows (the two employments apart, each with its unit), the file's total.
+        self.assertEqual(head[:4], ["Payroll no.", "Employee no.", "Employee", "Distribution unit"])
+        self.assertEqual([row[3:] for row in rows], [[f"10 {self.units['10'].name}", "1.33"]] * 4)
+        self.assertEqual(
+            sorted(row[0] for row in rows if row[2] == two_jobs.name),
+            sorted([str(first.loket_payroll_number), str(second.loket_payroll_number)]),
+        )
+        self.assertEqual(foot, ["Total (3 employee(s))", "5.32"])
 
     def test_nothing_to_export_is_said_and_cannot_be_generated(self):
         self._log(self.employees[1], 3, code=self.unmapped)  # only hours Loket does not receive

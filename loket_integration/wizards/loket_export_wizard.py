@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..loket.payroll_csv import PayrollCsvError, sum_entries
 from ..models.loket_export import EMPLOYEE_SCOPES
 
 
@@ -125,9 +126,17 @@ class LoketExportWizard(models.TransientModel):
                 if data.warnings
                 else False
             )
+            try:
+                table = wizard._preview_table(data) if data.entries else None
+            except PayrollCsvError as exc:  # a value the file cannot hold: said where the preview goes
+                wizard.has_entries = False
+                wizard.preview_html = wizard._preview_message(
+                    self.env._("The Loket file cannot be made: %(error)s", error=str(exc)), "alert-danger"
+                )
+                continue
             wizard.preview_html = (
-                wizard._preview_table(data.employee_totals)
-                if data.entries
+                table
+                if table
                 else wizard._preview_message(
                     self.env._(
                         "Nothing to export: no hours or wage components to send to Loket for %(period)s.",
@@ -140,75 +149,61 @@ class LoketExportWizard(models.TransientModel):
     def _preview_message(text, css_class="alert-info"):
         return Markup("<div class='alert %s mb-0' role='status'>%s</div>") % (css_class, text)
 
-    def _preview_numbers(self, employee_ids):
-        """``{employee id: (payroll numbers, Loket employee number)}`` of the period's employments.
-        sudo: both are HR fields; a Loket user exporting needs them to recognise the rows."""
-        contracts = (
-            self.env["hr.contract"]
-            .sudo()
-            .search(
-                [
-                    ("employee_id", "in", employee_ids),
-                    ("loket_payroll_number", ">", 0),
-                    ("state", "!=", "cancel"),
-                    ("date_start", "<=", self.period_id.date_to),
-                    "|",
-                    ("date_end", "=", False),
-                    ("date_end", ">=", self.period_id.date_from),
-                ],
-                order="date_start, id",
-            )
-        )
-        payroll_numbers = defaultdict(list)
-        for contract in contracts:
-            if contract.loket_payroll_number not in payroll_numbers[contract.employee_id.id]:
-                payroll_numbers[contract.employee_id.id].append(contract.loket_payroll_number)
-        return {
-            employee.id: (payroll_numbers[employee.id], employee.loket_employee_number)
-            for employee in self.env["hr.employee"].sudo().browse(employee_ids)
-        }
-
-    def _preview_table(self, totals):
-        """One row per employee, one column per Loket component, a totals row; numbers as the reader writes them."""
+    def _preview_table(self, data):
+        """The file's rows as the reader reads them: one per employment × distribution unit,
+        one column per Loket component, each value rounded once as in the file; the totals
+        row adds those rounded values, as the export's totals do."""
         Export = self.env["loket.export"]
-        components = sorted({c for _employee, c in totals})
-        employees = sorted({e for e, _c in totals})  # (name, id): namesakes stay apart
-        numbers = self._preview_numbers([employee_id for _name, employee_id in employees])
+        rows = sum_entries(data.entries)
+        components = sorted({c for values in rows.values() for c in values})
+        employees = {number: data.employees[number] for number, _shift, _unit in rows}
+        # sudo: the Loket employee number is an HR field; a Loket user exporting needs it to recognise the rows.
+        employee_numbers = {
+            e.id: e.loket_employee_number
+            for e in self.env["hr.employee"].sudo().browse({e_id for _name, e_id in employees.values()})
+        }
+        units = {
+            u.code: u.display_name for u in self.integration_id.with_context(active_test=False).distribution_unit_ids
+        }
         labels = Export._component_labels(self.integration_id, self.period_id.year)
         column_totals = defaultdict(Decimal)
-        for (_employee, component), value in totals.items():
-            column_totals[component] += value
+        body = []
+        # Namesakes stay apart (name, id); an employee's employments follow each other.
+        for key in sorted(rows, key=lambda k: (employees[k[0]], k[0], k[1] or 0, k[2])):
+            payroll_number, _shift, unit = key
+            name, employee_id = employees[payroll_number]
+            cells = Markup()
+            for component in components:
+                value = rows[key].get(component)
+                if value is not None:
+                    column_totals[component] += value
+                cells += Markup("<td class='text-end'>%s</td>") % (
+                    Export._format_number(value) if value is not None else ""
+                )
+            body.append(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>%s</tr>")
+                % (payroll_number, employee_numbers[employee_id] or "", name, units.get(unit, unit), cells)
+            )
         head = Markup().join(
             Markup("<th class='text-end'>%s<br/><small class='fw-normal'>%s</small></th>") % (c, labels.get(c, ""))
             for c in components
         )
-        rows = []
-        for employee in employees:
-            payroll_numbers, employee_number = numbers[employee[1]]
-            cells = Markup().join(
-                Markup("<td class='text-end'>%s</td>")
-                % (Export._format_number(totals[(employee, c)]) if (employee, c) in totals else "")
-                for c in components
-            )
-            rows.append(
-                Markup("<tr><td>%s</td><td>%s</td><td>%s</td>%s</tr>")
-                % (", ".join(map(str, payroll_numbers)), employee_number or "", employee[0], cells)
-            )
         foot = Markup().join(
             Markup("<td class='text-end'>%s</td>") % Export._format_number(column_totals[c]) for c in components
         )
         return Markup(
             "<table class='table table-sm table-hover o_loket_export_preview'>"
-            "<thead><tr><th>%s</th><th>%s</th><th>%s</th>%s</tr></thead>"
+            "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>%s</tr></thead>"
             "<tbody>%s</tbody>"
-            "<tfoot class='fw-bold table-group-divider'><tr><td colspan='3'>%s</td>%s</tr></tfoot></table>"
+            "<tfoot class='fw-bold table-group-divider'><tr><td colspan='4'>%s</td>%s</tr></tfoot></table>"
         ) % (
             self.env._("Payroll no."),
             self.env._("Employee no."),
             self.env._("Employee"),
+            self.env._("Distribution unit"),
             head,
-            Markup().join(rows),
-            self.env._("Total (%(count)s employee(s))", count=len(employees)),
+            Markup().join(body),
+            self.env._("Total (%(count)s employee(s))", count=len(set(employees.values()))),
             foot,
         )
 
