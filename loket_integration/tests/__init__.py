@@ -4,6 +4,7 @@ from . import (
     test_connect,
     test_contract_states,
     test_employee_bad_input,
+    test_employee_feedback,
     test_employee_fetch,
     test_employee_privacy,
     test_employees,
