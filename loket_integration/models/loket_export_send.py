@@ -44,6 +44,11 @@ class LoketIntegration(models.Model):
     def _loket_delivers_to_api(self):
         return self.delivery in ("api", "both")
 
+    def _loket_require_connected(self):
+        self.ensure_one()
+        if self.state != "connected" or not self._loket_can_call():
+            raise UserError(self.env._("%(name)s is not connected to Loket: connect it first.", name=self.name))
+
     def _loket_fetch_payroll_components(self, year):
         """Loket's payroll components of ``year`` for the administration, replacing the listed ones."""
         self._require_administration()
@@ -233,8 +238,7 @@ class LoketExport(models.Model):
         """``(rows, info)`` of this export, after every check that can run before sending:
         a clear error naming what is wrong, and nothing sent."""
         integration = self.integration_id
-        if integration.state != "connected" or not integration._loket_can_call():
-            raise UserError(self.env._("%(name)s is not connected to Loket: connect it first.", name=integration.name))
+        integration._loket_require_connected()
         if self.is_outdated:
             raise UserError(
                 self.env._("The timesheets of %(name)s changed after it was made: generate it again.", name=self.name)

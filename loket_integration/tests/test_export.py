@@ -112,6 +112,27 @@ class ExportMixin:
     def _text(export):
         return export.attachment_id.raw.decode()
 
+    @staticmethod
+    def _visible_footer_buttons(wizard):
+        """``[(method, label)]`` of the wizard's footer buttons its form shows, their
+        ``invisible`` evaluated on the wizard's values as the web client does."""
+        arch = etree.fromstring(wizard.get_view(view_type="form")["arch"])
+        values = {}
+        for name in set(arch.xpath("//field/@name")):
+            value = wizard[name]
+            values[name] = (
+                value.ids
+                if wizard._fields[name].type.endswith("2many")
+                else value.id
+                if wizard._fields[name].type == "many2one"
+                else value
+            )
+        return [
+            (button.get("name"), button.get("string"))
+            for button in arch.xpath("//footer/button[@type='object']")
+            if not safe_eval(button.get("invisible", "False"), values)
+        ]
+
 
 class ExportCase(ExportMixin, LoketCase):
     pass
@@ -364,17 +385,7 @@ class TestExportScreens(ExportCase):
         )
 
     def _visible_generate_buttons(self, wizard):
-        arch = etree.fromstring(self.env["loket.export.wizard"].get_view(view_type="form")["arch"])
-        values = {
-            "has_entries": wizard.has_entries,
-            "recipient_ids": wizard.recipient_ids.ids,
-            "delivery": wizard.delivery,
-        }
-        return [
-            button.get("string")
-            for button in arch.xpath("//footer/button[@name='action_generate']")
-            if not safe_eval(button.get("invisible", "False"), values)
-        ]
+        return [string for name, string in self._visible_footer_buttons(wizard) if name == "action_generate"]
 
     # -- the period --------------------------------------------------------------------------------
 

@@ -263,6 +263,24 @@ class TestSendToLoket(SendMixin, ExportCase):
         self.assertEqual(export.rows_sent, 4)
         self.assertFalse(export.mailed)  # "Straight to Loket": no file mailed
 
+    def test_the_wizard_offers_the_send_only_while_connected(self):
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        send, file_only = (
+            ("action_generate_and_send", "Generate and send to Loket"),
+            ("action_generate", "Generate file only"),
+        )
+        self.assertEqual(self._visible_footer_buttons(wizard), [send, file_only])
+        self.integration.action_disconnect()
+        wizard.invalidate_recordset()
+        self.assertEqual(self._visible_footer_buttons(wizard), [file_only])
+        # Called all the same (RPC): refused before an export is made.
+        with self.assertRaisesRegex(UserError, "not connected to Loket"):
+            wizard.action_generate_and_send()
+        self.assertFalse(self.integration.export_ids)
+        self.assertEqual(self._patches(), [])
+
     def test_the_scheduled_export_sends_and_reports_to_the_recipients(self):
         recipient = self.env["res.partner"].create({"name": "Salarisadministratie", "email": "loon@example.nl"})
         refused = self._employment(self.numbers[3])

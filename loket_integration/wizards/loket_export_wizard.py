@@ -17,6 +17,7 @@ class LoketExportWizard(models.TransientModel):
     _description = "Loket export"
 
     delivery = fields.Selection(related="integration_id.delivery")
+    integration_state = fields.Selection(related="integration_id.state")
     integration_id = fields.Many2one(
         "loket.integration",
         required=True,
@@ -212,6 +213,7 @@ class LoketExportWizard(models.TransientModel):
 
     def action_generate_and_send(self):
         """Generate, then send straight to Loket (mailing the file too when the integration delivers both)."""
+        self.integration_id._loket_require_connected()  # before an export is made that could not be sent
         return self._generate_export(self.recipient_ids if self.delivery == "both" else None, send=True)
 
     @staticmethod
