@@ -177,19 +177,25 @@ class LoketExport(models.Model):
 
     def _loket_delivered_rows(self):
         """``{(employment id, unit key): loket.export.row}``: what Loket holds for this
-        period from earlier sends of the integration (the latest sent row per key), of
-        this export's employees only: an export of some employees leaves the others alone."""
+        period from earlier sends, of this export's employees only (an export of some
+        employees leaves the others alone)."""
+        return self._loket_held_rows(self.integration_id, self.year, self.period_number, self.employee_ids)
+
+    @api.model
+    def _loket_held_rows(self, integration, year, period_number, employees=None):
+        """``{(employment id, unit key): loket.export.row}``: what Loket holds for the period
+        from the integration's earlier sends (the latest sent row per key), of ``employees``
+        when given."""
         domain = [
-            ("integration_id", "=", self.integration_id.id),
-            ("year", "=", self.year),
-            ("period_number", "=", self.period_number),
+            ("integration_id", "=", integration.id),
+            ("year", "=", year),
+            ("period_number", "=", period_number),
             ("state", "=", "sent"),
         ]
-        if self.employee_ids:
-            domain.append(("employee_id", "in", self.employee_ids.ids))
-        rows = self.env["loket.export.row"].search(domain, order="sent_at desc, id desc")
+        if employees:
+            domain.append(("employee_id", "in", employees.ids))
         delivered = {}
-        for row in rows:
+        for row in self.env["loket.export.row"].search(domain, order="sent_at desc, id desc"):
             delivered.setdefault(row._key, row)
         return delivered
 

@@ -136,6 +136,33 @@ class TestSendToLoket(SendMixin, ExportCase):
         self.assertEqual(self._send(self._export()), {})
         self.assertEqual(self._patches(), [])
 
+    def test_a_period_whose_lines_were_all_deleted_is_corrected_to_zero(self):
+        """Nothing left to export, but Loket holds the hours an earlier send delivered: the
+        wizard says so and offers the send, which sets every one of them to 0."""
+        self._send(self._export())
+        self.env["account.analytic.line"].search(
+            [("employee_id", "in", [e.id for e in self.employees.values()])]
+        ).unlink()
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        self.assertFalse(wizard.has_entries)
+        self.assertIn("Loket holds values of this period from an earlier send", wizard.preview_html)
+        self.assertEqual(
+            self._visible_footer_buttons(wizard), [("action_generate_and_send", "Generate and send to Loket")]
+        )
+        self.fake.reset_logs()
+        export = self.env["loket.export"].browse(wizard.action_generate_and_send()["res_id"])
+        self.assertEqual((export.row_count, export.rows_sent), (0, 4))
+        self.assertEqual(
+            {self._employment(n) for n in self.numbers}, {i["employmentId"] for i in self.fake.payroll_period_data}
+        )
+        self.assertEqual({v for n in self.numbers for v in self._held(n).values()}, {0.0})
+        # Loket holds nothing any more: the next wizard has nothing to offer.
+        wizard.invalidate_recordset()
+        self.assertEqual(self._visible_footer_buttons(wizard), [])
+        self.assertNotIn("earlier send", wizard.preview_html)
+
     def test_an_export_of_selected_employees_leaves_the_others_in_loket_alone(self):
         self._send(self._export())
         chosen = self.employees[self.numbers[1]]

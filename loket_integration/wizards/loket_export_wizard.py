@@ -50,6 +50,10 @@ class LoketExportWizard(models.TransientModel):
     warnings = fields.Text(compute="_compute_preview")
     warnings_html = fields.Html(compute="_compute_preview", sanitize=False)
     has_entries = fields.Boolean(compute="_compute_preview")
+    loket_holds_values = fields.Boolean(
+        compute="_compute_preview",
+        help="Loket holds values of this period, from an earlier send, that Odoo no longer has: sending sets them to 0",
+    )
     previous_export_id = fields.Many2one("loket.export", string="Last export", compute="_compute_previous_export")
     previous_outdated = fields.Boolean(compute="_compute_previous_export")
 
@@ -98,7 +102,7 @@ class LoketExportWizard(models.TransientModel):
     @api.depends_context("lang", "uid")
     def _compute_preview(self):
         for wizard in self:
-            wizard.has_entries = False
+            wizard.has_entries = wizard.loket_holds_values = False
             if not wizard.integration_id or not wizard.period_id:
                 wizard.preview_html = wizard.warnings = wizard.warnings_html = False
                 continue
@@ -135,16 +139,31 @@ class LoketExportWizard(models.TransientModel):
                     self.env._("The Loket file cannot be made: %(error)s", error=str(exc)), "alert-danger"
                 )
                 continue
-            wizard.preview_html = (
-                table
-                if table
-                else wizard._preview_message(
-                    self.env._(
-                        "Nothing to export: no hours or wage components to send to Loket for %(period)s.",
-                        period=wizard.period_id.display_name,
-                    )
+            if table:
+                wizard.preview_html = table
+                continue
+            wizard.preview_html = wizard._preview_message(
+                self.env._(
+                    "Nothing to export: no hours or wage components to send to Loket for %(period)s.",
+                    period=wizard.period_id.display_name,
                 )
             )
+            wizard.loket_holds_values = wizard._loket_holds_values()
+            if wizard.loket_holds_values:
+                wizard.preview_html += wizard._preview_message(
+                    self.env._(
+                        "Loket holds values of this period from an earlier send: "
+                        "“Generate and send to Loket” sets them to 0."
+                    ),
+                    "alert-warning mt-2",
+                )
+
+    def _loket_holds_values(self):
+        """Whether an earlier send left a value other than 0 in Loket for the period's employees."""
+        held = self.env["loket.export"]._loket_held_rows(
+            self.integration_id, self.period_id.year, self.period_id.number, self.employee_ids
+        )
+        return any(value for row in held.values() for value in row._values.values())
 
     @staticmethod
     def _preview_message(text, css_class="alert-info"):
@@ -212,9 +231,11 @@ class LoketExportWizard(models.TransientModel):
         return self._generate_export(self.recipient_ids)
 
     def action_generate_and_send(self):
-        """Generate, then send straight to Loket (mailing the file too when the integration delivers both)."""
+        """Generate, then send straight to Loket (mailing the file too when the integration delivers both).
+        A period whose hours were all deleted after a send is sent too (as 0s), its empty file not mailed."""
         self.integration_id._loket_require_connected()  # before an export is made that could not be sent
-        return self._generate_export(self.recipient_ids if self.delivery == "both" else None, send=True)
+        recipients = self.recipient_ids if self.delivery == "both" and self.has_entries else None
+        return self._generate_export(recipients, send=True, allow_empty=self.loket_holds_values)
 
     @staticmethod
     def _open_export(export):
@@ -226,7 +247,7 @@ class LoketExportWizard(models.TransientModel):
             "target": "current",
         }
 
-    def _generate_export(self, recipients, send=False):
+    def _generate_export(self, recipients, send=False, allow_empty=False):
         """The export, opened; for many employees a notification that the background makes
         it (loket.job kind ``export``; ``send``: then sends it, as the export's own button)."""
         self.ensure_one()
@@ -236,12 +257,12 @@ class LoketExportWizard(models.TransientModel):
             raise UserError(self.env._("Choose at least one employee to export."))
         Export = self.env["loket.export"]
         args = (self.integration_id, self.period_id, self.employee_ids, recipients, self.employee_scope)
-        job = Export._loket_export_in_background(*args, send=send)
+        job = Export._loket_export_in_background(*args, send=send, allow_empty=allow_empty)
         if job:
             action = job._loket_started_notification()
             action["params"]["next"] = {"type": "ir.actions.act_window_close"}
             return action
-        export = Export._loket_generate_checked(*args)
+        export = Export._loket_generate_checked(*args, allow_empty=allow_empty)
         if send:
             export._loket_send()  # many rows: in the background, the export shows how far it got
         return self._open_export(export)
