@@ -235,14 +235,23 @@ class LoketIntegration(models.Model):
         )
         for integration in self:
             for user in managers:
+                in_their_words = integration.with_context(lang=user.lang)  # each administrator reads his own language
                 integration.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("Connect Loket again"),
-                    note=self.env._(
+                    "loket_integration.mail_activity_type_connect_again",
+                    summary=in_their_words.env._("Connect Loket again"),
+                    note=in_their_words.env._(
                         "Loket rejected the stored login of %(name)s: %(reason)s", name=integration.name, reason=reason
                     ),
                     user_id=user.id,
                 )
+
+    def _loket_close_connect_again(self):
+        """The login works again: every administrator's "Connect Loket again" is marked done.
+        sudo: the one who connects closes the activities of the other administrators too."""
+        self.sudo().activity_feedback(
+            ["loket_integration.mail_activity_type_connect_again"],
+            feedback=self.env._("Connected to Loket again by %(user)s.", user=self.env.user.name),
+        )
 
     # -- actions --------------------------------------------------------------------------
 
@@ -267,6 +276,7 @@ class LoketIntegration(models.Model):
         except LoketError as exc:  # about this login's code, not a stored token: nothing to disconnect
             raise UserError(self.env._("Loket refused the login: %(text)s", text=exc.loket_text or exc.text)) from None
         self.write({"state": "connected", "last_error": False})
+        self._loket_close_connect_again()
         self._loket_fetch_administrations(client)
         self.message_post(body=self.env._("Connected to Loket by %(user)s.", user=self.env.user.name))
 

@@ -229,6 +229,27 @@ class TestIntegration(LoketCase):
         self.assertFalse(self.integration.has_refresh_token)
         self.assertTrue(self.integration.activity_ids.filtered(lambda a: "Connect Loket again" in a.summary))
 
+    def test_connecting_again_closes_the_connect_again_activities(self):
+        """Each Loket administrator's "Connect Loket again" is marked done once the login works again."""
+        new_test_user(self.env, "loket_nl_admin", groups="loket_integration.group_loket_manager,base.group_user")
+        self._connect()
+        self.fake.revoke_refresh_tokens()
+        self.fake.expire_access_tokens()
+        self.assertRaisesKeepingCommits(UserError, self.integration.action_test_connection)
+        self.integration.invalidate_recordset()
+        reconnect = self.integration.activity_ids.filtered(lambda a: "Connect Loket again" in a.summary)
+        self.assertGreaterEqual(len(reconnect), 2)
+        other = self.integration.activity_schedule("mail.mail_activity_data_todo", summary="Kostenplaatsen nalopen")
+        self._connect()
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "connected")
+        self.assertEqual(self.integration.activity_ids, other, "only the reconnect activities are closed")
+        self.assertFalse(reconnect.exists())
+        done = self.integration.message_ids.filtered(
+            lambda m: m.mail_activity_type_id and "Connect Loket again" in m.body
+        )
+        self.assertEqual(len(done), len(reconnect))
+
     def test_loket_error_reaches_the_user_with_loket_text(self):
         self._connect()
         self.fake.fail(
