@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..loket import LoketError, LoketInvalidGrantError
+from ..loket import LoketConnectionError, LoketError, LoketInvalidGrantError
 from ..loket.payroll_period_data import BATCH_SIZE, batches, current_rows, payroll_period_item, rows_to_send
 from ..loket.payroll_periods import periods_from_loket
 from .loket_job import INLINE_LIMIT
@@ -158,6 +158,22 @@ class LoketExport(models.Model):
                 self.integration_id._loket_commit()
             raise UserError(
                 self.env._("Loket no longer accepts the login of %(name)s; connect it again.", name=integration.name)
+            ) from None
+        except (
+            LoketConnectionError
+        ) as exc:  # no answer after the client's retries: the next batches would fare no better
+            _logger.warning("Loket payroll period data of %s not sent: %s", self.name, exc)
+            text = integration._loket_error_text(exc)
+            unsent = self.row_ids.filtered(lambda r: r.state == "pending")
+            unsent.write({"state": "not_sent", "message": text})
+            if not self.env.context.get("loket_job_batch"):  # a run's batch is committed by the run
+                self._loket_post_outcome(unsent, Counter(unsent.mapped("state")))
+                integration._loket_commit()
+            raise UserError(
+                self.env._(
+                    "%(text)s\nThe rows not sent wait on the export: “Send failed rows again” sends them.",
+                    text=text,
+                )
             ) from None
         except LoketError as exc:  # after the client's retries: this batch did not arrive
             _logger.warning("Loket payroll period data batch of %s not sent: %s", self.name, exc)

@@ -5,7 +5,15 @@ import psycopg2
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..loket import ENVIRONMENTS, LoketClient, LoketEnvironment, LoketError, LoketInvalidGrantError, LoketOAuth
+from ..loket import (
+    ENVIRONMENTS,
+    LoketClient,
+    LoketConnectionError,
+    LoketEnvironment,
+    LoketError,
+    LoketInvalidGrantError,
+    LoketOAuth,
+)
 from ..loket.payroll_periods import FOUR_WEEKLY, MONTH, WEEK
 from .loket_token import TokenKeeper
 
@@ -188,6 +196,8 @@ class LoketIntegration(models.Model):
             raise UserError(self._loket_error_text(exc)) from None
 
     def _loket_error_text(self, exc):
+        if isinstance(exc, LoketConnectionError):  # no answer at all: the technical detail helps nobody here
+            return self.env._("Loket could not be reached. Check the internet connection or try again later.")
         return self.env._(
             "Loket request failed for integration %(name)s: %(error)s\nLoket said: %(text)s",
             name=self.display_name,

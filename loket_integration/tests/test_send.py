@@ -4,6 +4,8 @@ import datetime
 import json
 from unittest.mock import patch
 
+import requests
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -152,7 +154,7 @@ class TestSendToLoket(SendMixin, ExportCase):
             self._visible_footer_buttons(wizard), [("action_generate_and_send", "Generate and send to Loket")]
         )
         self.fake.reset_logs()
-        export = self.env["loket.export"].browse(wizard.action_generate_and_send()["res_id"])
+        export = self.env["loket.export"].browse(wizard.action_generate_and_send()["params"]["next"]["res_id"])
         self.assertEqual((export.row_count, export.rows_sent), (0, 4))
         self.assertEqual(
             {self._employment(n) for n in self.numbers}, {i["employmentId"] for i in self.fake.payroll_period_data}
@@ -286,7 +288,7 @@ class TestSendToLoket(SendMixin, ExportCase):
             {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
         )
         action = wizard.action_generate_and_send()
-        export = self.env["loket.export"].browse(action["res_id"])
+        export = self.env["loket.export"].browse(action["params"]["next"]["res_id"])
         self.assertEqual(export.rows_sent, 4)
         self.assertFalse(export.mailed)  # "Straight to Loket": no file mailed
 
@@ -340,6 +342,50 @@ class TestSendToLoket(SendMixin, ExportCase):
         self.assertEqual(set(export.row_ids.mapped("state")), {"pending"})
         self.env["loket.integration"]._cron_generate_exports(today=today)
         self.assertEqual(export.rows_sent, 4)
+
+    def test_loket_unreachable_stops_the_send_and_says_so_in_plain_words(self):
+        """The first batch that cannot reach Loket ends the send (no retrying every other
+        batch for nothing); the person reads why, and the rows wait for the next send."""
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        self.fake.fail(
+            "/providers/employers/{employerId}/payrollperioddata",
+            exception=requests.ConnectionError("Connection refused"),
+            times=Transport().max_retries + 1,
+        )
+        with (
+            patch.object(type(self.env["loket.export"]), "_loket_batch_size", lambda self: 1),
+            patch.object(Transport, "_backoff", return_value=0),
+            self.assertLogs("odoo.addons.loket_integration.loket.transport", "WARNING"),
+            self.assertLogs(SEND_LOGGER, "WARNING"),
+        ):
+            exc = self.assertRaisesKeepingCommits(UserError, wizard.action_generate_and_send)
+        self.assertIn("Loket could not be reached. Check the internet connection or try again later.", str(exc))
+        self.assertIn("Send failed rows again", str(exc))
+        self.assertNotIn("Loket said", str(exc))
+        self.assertEqual(len(self._patches()), Transport().max_retries + 1, "one batch tried, not four")
+        export = self.integration.export_ids
+        self.assertEqual(export.rows_failed, 4)
+        self.assertEqual(
+            set(export.row_ids.mapped("message")),
+            {"Loket could not be reached. Check the internet connection or try again later."},
+        )
+        self.assertIn("0 row(s) sent, 0 refused, 4 not sent", export.message_ids[0].body)
+        self.fake.reset_logs()
+        self.assertEqual(self._send(export), {"sent": 4})
+
+    def test_the_wizard_says_what_the_send_did_then_opens_the_export(self):
+        refused = self._employment(self.numbers[2])
+        self.fake.refused_employments[refused] = "Dienstverband is uit dienst in deze periode"
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        action = wizard.action_generate_and_send()
+        self.assertEqual((action["tag"], action["params"]["type"]), ("display_notification", "warning"))
+        self.assertIn("3 row(s) sent, 1 refused, 0 not sent", action["params"]["message"])
+        opened = action["params"]["next"]
+        self.assertEqual((opened["res_model"], opened["res_id"]), ("loket.export", self.integration.export_ids.id))
 
     def test_a_transport_failure_is_not_sent_not_lost(self):
         export = self._export()

@@ -19,7 +19,7 @@ class TestSendThroughTheWizard(SendMixin, ExportMixin, LoketHttpCase):
         self.authenticate(self.clerk.login, self.clerk.login)
 
     def _generate_and_send(self):
-        """The wizard saved and its button clicked, as the browser does; the export opened."""
+        """The wizard saved and its button clicked, as the browser does; the export it opens."""
         model = "loket.export.wizard"
         [wizard] = self.make_jsonrpc_request(
             f"/web/dataset/call_kw/{model}/web_save",
@@ -34,8 +34,10 @@ class TestSendThroughTheWizard(SendMixin, ExportMixin, LoketHttpCase):
             f"/web/dataset/call_button/{model}/action_generate_and_send",
             {"model": model, "method": "action_generate_and_send", "args": [[wizard["id"]]], "kwargs": {}},
         )
-        self.assertEqual(action["res_model"], "loket.export")
-        return self.env["loket.export"].browse(action["res_id"])
+        self.assertEqual(action["tag"], "display_notification")  # what the send did, then the export
+        opened = action["params"]["next"]
+        self.assertEqual(opened["res_model"], "loket.export")
+        return self.env["loket.export"].browse(opened["res_id"])
 
     def test_deleted_lines_reach_loket_as_zero(self):
         first = self._generate_and_send()

@@ -263,6 +263,9 @@ class LoketExportWizard(models.TransientModel):
             action["params"]["next"] = {"type": "ir.actions.act_window_close"}
             return action
         export = Export._loket_generate_checked(*args, allow_empty=allow_empty)
-        if send:
-            export._loket_send()  # many rows: in the background, the export shows how far it got
-        return self._open_export(export)
+        outcome = export._loket_send() if send else None  # None: sent in the background, the export shows how far
+        if outcome is None:
+            return self._open_export(export)
+        action = export._loket_notification(outcome)  # what the send did, then the export
+        action["params"]["next"] = self._open_export(export)
+        return action
