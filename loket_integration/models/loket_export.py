@@ -31,7 +31,11 @@ class LoketExport(models.Model):
     version = fields.Integer(readonly=True, default=1)
     # Outdated is not a step: it is shown apart (ribbon, badge), whatever the state.
     state = fields.Selection(
-        [("generated", "Generated"), ("sent", "Sent")], string="Status", compute="_compute_state", store=True
+        [("generated", "Generated"), ("sent", "Mailed")],
+        string="Status",
+        compute="_compute_state",
+        store=True,
+        help="Whether the file was mailed; what went straight to Loket is counted apart",
     )
     mailed = fields.Boolean(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", readonly=True)
@@ -52,11 +56,16 @@ class LoketExport(models.Model):
     @api.depends_context("lang", "uid")
     def _compute_totals_text(self):
         for export in self:
-            labels = self._component_labels(export.integration_id, export.year)
-            export.totals_text = "\n".join(
-                f"{number} {labels.get(int(number), '')}".rstrip() + f": {self._format_number(Decimal(value))}"
-                for number, value in sorted((export.totals or {}).items(), key=lambda i: int(i[0]))
-            )
+            export.totals_text = export._totals_text(export.totals or {})
+
+    def _totals_text(self, totals):
+        """``{component number: value}`` as the reader reads it: ``1 Uren gewerkt: 24.00``, a line each."""
+        self.ensure_one()
+        labels = self._component_labels(self.integration_id, self.year)
+        return "\n".join(
+            f"{number} {labels.get(int(number), '')}".rstrip() + f": {self._format_number(Decimal(value))}"
+            for number, value in sorted(totals.items(), key=lambda i: int(i[0]))
+        )
 
     @api.model
     def _component_labels(self, integration, year):

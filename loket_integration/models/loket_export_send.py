@@ -8,7 +8,8 @@ an interrupted send is completed by the next one.
 """
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -64,8 +65,16 @@ class LoketExport(models.Model):
 
     row_ids = fields.One2many("loket.export.row", "export_id", string="Rows sent to Loket")
     delivery = fields.Selection(related="integration_id.delivery")
-    rows_sent = fields.Integer("Rows sent", compute="_compute_row_counts")
+    rows_sent = fields.Integer("Rows sent", compute="_compute_row_counts", help="Rows this version sent to Loket")
     rows_failed = fields.Integer("Rows not delivered", compute="_compute_row_counts")
+    # What Loket holds for the period from every send of the integration, whichever version is read.
+    loket_held_rows = fields.Integer(
+        "Rows Loket holds",
+        compute="_compute_loket_held",
+        help="Rows (employment × distribution unit) with a value that Loket holds for this payroll period, "
+        "from this version's send and the others'",
+    )
+    loket_held_totals_text = fields.Text("Totals Loket holds", compute="_compute_loket_held")
 
     @api.depends("row_ids.state")
     def _compute_row_counts(self):
@@ -78,6 +87,20 @@ class LoketExport(models.Model):
         for export in self:
             export.rows_sent = counts.get((export.id, "sent"), 0)
             export.rows_failed = sum(counts.get((export.id, s), 0) for s in ("refused", "not_sent", "pending"))
+
+    @api.depends("row_ids.state")
+    @api.depends_context("lang", "uid")
+    def _compute_loket_held(self):
+        for export in self:
+            held = self._loket_held_rows(export.integration_id, export.year, export.period_number)
+            totals, rows = defaultdict(Decimal), 0
+            for row in held.values():
+                values = row._values
+                rows += any(values.values())
+                for component, value in values.items():
+                    totals[component] += value
+            export.loket_held_rows = rows
+            export.loket_held_totals_text = export._totals_text({c: v for c, v in totals.items() if v})
 
     # -- actions ------------------------------------------------------------------------
 

@@ -108,6 +108,10 @@ class ExportMixin:
         employees = employees or self.env["hr.employee"].browse([e.id for e in self.employees.values()])
         return self.env["loket.export"]._generate(self.integration, self.period, employees, recipients)
 
+    def _component_name(self, number):
+        components = self.integration.payroll_component_ids.filtered(lambda c: c.number == number)
+        return components.sorted(lambda c: c.year == self.year)[-1:].name
+
     @staticmethod
     def _text(export):
         return export.attachment_id.raw.decode()
@@ -363,10 +367,6 @@ class TestExportScreens(ExportCase):
         if period is not False:
             form.period_id = period or self.period
         return form
-
-    def _component_name(self, number):
-        components = self.integration.payroll_component_ids.filtered(lambda c: c.number == number)
-        return components.sorted(lambda c: c.year == self.year)[-1:].name
 
     @staticmethod
     def _table(html):

@@ -177,6 +177,23 @@ class TestSendToLoket(SendMixin, ExportCase):
         )
         self.assertEqual(self._held(self.numbers[1]), {1: 8.5})  # the others: nothing sent, Loket keeps theirs
 
+    def test_each_version_says_what_it_sent_and_what_loket_holds_for_the_period(self):
+        first = self._export()
+        self._send(first)
+        self._log(self.employees[self.numbers[1]], 1, day=11)
+        second = self._export()
+        self._send(second)
+        self.assertEqual((first.rows_sent, second.rows_sent), (4, 1))  # what each version changed
+        for export in (first, second):  # what Loket holds for the period, whichever version is read
+            export.invalidate_recordset()
+            self.assertEqual(export.loket_held_rows, 4)
+            self.assertEqual(
+                export.loket_held_totals_text,
+                f"1 {self._component_name(1)}: 26.50\n28 {self._component_name(28)}: 2.00",
+            )
+        # "Sent" was about the mailed file: it says so.
+        self.assertEqual(dict(self.env["loket.export"]._fields["state"].selection)["sent"], "Mailed")
+
     def test_sending_an_unchanged_export_again_sends_nothing_and_says_so(self):
         export = self._export()
         self._send(export)
