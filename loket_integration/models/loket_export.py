@@ -50,6 +50,9 @@ class LoketExport(models.Model):
     employee_ids = fields.Many2many("hr.employee", readonly=True)
     source_fingerprint = fields.Char(readonly=True)
     is_outdated = fields.Boolean(compute="_compute_is_outdated")
+    newer_export_id = fields.Many2one(
+        "loket.export", "Newer version", compute="_compute_newer_export_id", help="The latest version of this period"
+    )
     outdated_badge = fields.Selection([("outdated", "Outdated")], "Outdated", compute="_compute_is_outdated")
 
     @api.depends("totals", "year", "integration_id.payroll_component_ids")
@@ -99,6 +102,17 @@ class LoketExport(models.Model):
             export.is_outdated = fingerprint != export.source_fingerprint
             export.outdated_badge = "outdated" if export.is_outdated else False
 
+    def _compute_newer_export_id(self):
+        latest = {}
+        for export in self.search(
+            [("period_id", "in", self.period_id.ids), ("integration_id", "in", self.integration_id.ids)],
+            order="version desc, id desc",
+        ):
+            latest.setdefault((export.integration_id, export.period_id), export)
+        for export in self:
+            newest = latest.get((export.integration_id, export.period_id), self.browse())
+            export.newer_export_id = newest if newest.version > export.version else False
+
     @api.depends("mailed")
     def _compute_state(self):
         for export in self:
@@ -119,10 +133,13 @@ class LoketExport(models.Model):
                 )
             )
         csv = build_payroll_csv(integration.client_number, data.entries)
-        name = export_file_name(
-            integration.loket_administration_name or integration.client_number, period.year, period.number
-        )
         previous = self.search_count([("integration_id", "=", integration.id), ("period_id", "=", period.id)])
+        name = export_file_name(
+            integration.loket_administration_name or integration.client_number,
+            period.year,
+            period.number,
+            version=previous + 1,
+        )
         export = self.create(
             {
                 "name": name,

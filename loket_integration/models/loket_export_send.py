@@ -284,6 +284,15 @@ class LoketExport(models.Model):
         a clear error naming what is wrong, and nothing sent."""
         integration = self.integration_id
         integration._loket_require_connected()
+        if self.newer_export_id:
+            raise UserError(
+                self.env._(
+                    "%(name)s is outdated: version %(version)s (%(newer)s) was generated after it; send that one.",
+                    name=self.name,
+                    version=self.newer_export_id.version,
+                    newer=self.newer_export_id.name,
+                )
+            )
         if self.is_outdated:
             raise UserError(
                 self.env._("The timesheets of %(name)s changed after it was made: generate it again.", name=self.name)

@@ -578,6 +578,29 @@ class TestExportScreens(ExportCase):
 
     # -- the export record -------------------------------------------------------------------------
 
+    def test_a_version_made_outdated_by_a_newer_one_points_to_it(self):
+        line = self._log(self.employees[1], 8)
+        first = self._export()
+        line.unit_amount = 9
+        second = self._export()
+        self.assertEqual((first.version, second.version), (1, 2))
+        self.assertTrue(first.name.endswith(f"_{self.year}_03.csv"))
+        self.assertTrue(second.name.endswith(f"_{self.year}_03_v2.csv"))  # two versions, two file names
+        self.assertEqual(second.attachment_id.name, second.name)
+        first.invalidate_recordset()
+        self.assertTrue(first.is_outdated)
+        self.assertEqual((first.newer_export_id, second.newer_export_id), (second, second.browse()))
+        # Version 1 sends the reader to version 2 instead of asking to generate it again.
+        arch = etree.fromstring(first.get_view(view_type="form")["arch"])
+        values = {"is_outdated": True, "newer_export_id": second.id}
+        [again] = arch.xpath("//header/button[@name='action_generate_again']")
+        self.assertTrue(safe_eval(again.get("invisible"), values))
+        [pointer] = arch.xpath("//div[field[@name='newer_export_id']]")
+        self.assertFalse(safe_eval(pointer.get("invisible"), values))
+        self.integration.delivery = "api"
+        message = str(self.assertRaisesKeepingCommits(UserError, first._loket_send))
+        self.assertIn(f"version 2 ({second.name})", message)
+
     def test_outdated_is_a_badge_not_a_step(self):
         line = self._log(self.employees[1], 8)
         export = self._export(recipients=self.env.user.partner_id)
