@@ -91,7 +91,9 @@ class LoketIntegration(models.Model):
         self._require_administration()
         employees, pages, size = self._loket_call(lambda client: client.employees_first_page(self.loket_employer_id))
         if pages <= 1 and len(employees) <= INLINE_LIMIT:
-            job = self._loket_start_job("fetch_employees", payload={"employees": employees}, inline=True)
+            job = self._loket_start_job(
+                "fetch_employees", payload={"employees": employees}, total=len(employees), inline=True
+            )
             return self._loket_fetched_notification(job)
         return self._loket_start_job("fetch_employees", total=size, inline=False)._loket_started_notification()
 

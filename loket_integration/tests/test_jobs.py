@@ -74,6 +74,7 @@ class TestJobs(LoketCase):
         self.assertEqual((job.state, job.background, job.fetched_count, job.new_count), ("done", False, 6, 6))
         self.assertEqual(job.request_count, 3)  # the employees' page was read by the request itself
         self.assertEqual(len(self.fake.requests), 4)
+        self.assertEqual((job.done_count, job.total_count), (6, 6), "the runs list reads Done 6 / Total 6")
 
     # -- background -----------------------------------------------------------------------
 
