@@ -22,6 +22,7 @@
         "views/loket_job_views.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",
+        "data/mail_activity_type.xml",
         "data/loket_employment_data.xml",
     ],
     "assets": {

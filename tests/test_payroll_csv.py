@@ -77,3 +77,8 @@ def test_client_number_and_payroll_number_are_required():
 
 def test_file_name_carries_administration_year_and_period():
     assert export_file_name("Bakkerij De Krakeling", 2026, 3) == "loket_Bakkerij_De_Krakeling_2026_03.csv"
+
+
+def test_file_name_of_a_later_version_carries_its_number():
+    assert export_file_name("Bakkerij De Krakeling", 2026, 3, version=1) == "loket_Bakkerij_De_Krakeling_2026_03.csv"
+    assert export_file_name("Bakkerij De Krakeling", 2026, 3, version=2) == "loket_Bakkerij_De_Krakeling_2026_03_v2.csv"

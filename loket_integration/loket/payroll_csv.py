@@ -195,7 +195,9 @@ def build_payroll_csv(client_number, entries):
     return PayrollCsv(text=text, rows=len(lines) - 1, components=components, totals=dict(totals), refused=refused)
 
 
-def export_file_name(administration, year, period):
-    """e.g. ``loket_5555_Bakkerij_2026_03.csv``: administration, year and period."""
+def export_file_name(administration, year, period, version=1):
+    """e.g. ``loket_5555_Bakkerij_2026_03.csv``: administration, year and period; a later
+    version of the period's file carries its number (``…_2026_03_v2.csv``)."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", str(administration)).strip("_") or "loket"
-    return f"loket_{slug}_{int(year)}_{int(period):02d}.csv"
+    suffix = f"_v{int(version)}" if int(version) > 1 else ""
+    return f"loket_{slug}_{int(year)}_{int(period):02d}{suffix}.csv"

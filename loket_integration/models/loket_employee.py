@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
@@ -198,8 +200,9 @@ class LoketEmployee(models.Model):
 
     def _loket_start_apply(self, add=False):
         """One apply run per integration of the rows (``add``: the run first sets their decision to Add).
-        The rows are grouped in SQL, not read: a click on thousands of rows stays quick."""
-        result = True
+        The rows are grouped in SQL, not read: a click on thousands of rows stays quick.
+        Returns what the person is told: the runs' outcome, or that a run went to the background."""
+        started, done = None, self.env["loket.job"]
         groups = self._read_group([("id", "in", self.ids)], ["integration_id"], ["id:array_agg"])
         for integration, row_ids in groups:
             ids = sorted(row_ids)
@@ -208,8 +211,82 @@ class LoketEmployee(models.Model):
             payload = {"row_ids": ids, "add": add}  # moved onto the rows when the run starts
             job = integration._loket_start_job("apply_decisions", payload=payload, total=len(ids))
             if job.background:
-                result = job._loket_started_notification()
-        return result
+                started = job._loket_started_notification()
+            else:
+                done |= job
+        return started or (self._loket_applied_notification(done) if done else True)
+
+    def _loket_applied_notification(self, jobs):
+        """What the apply runs ``jobs`` did, then the rows still to decide (the list reloaded),
+        or, when none is left, all the rows: the "To decide" filter would show an empty page."""
+        added, mapped = sum(jobs.mapped("added_count")), sum(jobs.mapped("updated_count"))
+        if added and mapped:
+            message = self.env._(
+                "%(added)s Loket employee(s) added to Odoo, %(mapped)s mapped to existing employees.",
+                added=added,
+                mapped=mapped,
+            )
+        elif mapped:
+            message = self.env._("%(mapped)s Loket employee(s) mapped to existing employees.", mapped=mapped)
+        else:
+            message = self.env._("%(added)s Loket employee(s) added to Odoo.", added=added)
+        integrations = jobs.integration_id
+        left = self.search_count([("integration_id", "in", integrations.ids), ("status", "=", "to_decide")], limit=1)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "className": "o_loket_applied",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"}
+                if left
+                else self._loket_list_action(integrations),
+            },
+        }
+
+    @api.model
+    def _loket_list_action(self, integrations):
+        """The Loket employees list of ``integrations`` (one, or all when several): filtered on
+        "To decide" while rows are to decide, else every row, with an empty page that says why."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_employee")
+        scoped = self
+        if len(integrations) == 1:
+            action["domain"] = [("integration_id", "=", integrations.id)]
+            action["context"] = {"default_integration_id": integrations.id}
+            scoped = self.with_context(default_integration_id=integrations.id)
+        else:
+            action["context"] = {}
+        if scoped._loket_count_rows([("status", "=", "to_decide")]):
+            action["context"]["search_default_to_decide"] = 1
+        action["help"] = scoped.get_empty_list_help(self.env.ref("loket_integration.action_loket_employee").help)
+        return action
+
+    def _loket_count_rows(self, domain=()):
+        """The rows the user sees (of the integration in the context, if any) matching ``domain``."""
+        integration_id = self.env.context.get("default_integration_id")
+        scope = [("integration_id", "=", integration_id)] if integration_id else []
+        # sudo(False): an action's help is computed as superuser; the user's own rows are counted.
+        return self.sudo(False).search_count(scope + list(domain))
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        """The list's empty page says why it is empty: no rows yet (fetch them first), or filters
+        that hide the rows there are ("To decide" once every row is decided)."""
+        total = self._loket_count_rows()
+        if not total:
+            return super().get_empty_list_help(help_message)
+        if not self._loket_count_rows([("status", "=", "to_decide")]):
+            title = self.env._("Nothing to decide")
+            text = self.env._(
+                "Nothing to decide: all %(count)s Loket employees are added, mapped or not imported. "
+                "Remove the filter “To decide” to see them.",
+                count=total,
+            )
+        else:
+            title = self.env._("No Loket employee matches these filters")
+            text = self.env._("Remove or change the filters to see the %(count)s Loket employees.", count=total)
+        return Markup("<p class='o_view_nocontent_smiling_face'>%s</p><p>%s</p>") % (title, text)
 
     def _loket_erase_unneeded(self, domain=None):
         """Erase Loket's personal data from the rows (``self``, or those of ``domain``) that no

@@ -92,9 +92,30 @@ class LoketIntegration(models.Model):
         self._require_administration()
         employees, pages, size = self._loket_call(lambda client: client.employees_first_page(self.loket_employer_id))
         if pages <= 1 and len(employees) <= INLINE_LIMIT:
-            self._loket_start_job("fetch_employees", inline=True, held=employees)
-            return self.action_open_loket_employees()
+            job = self._loket_start_job("fetch_employees", total=len(employees), inline=True, held=employees)
+            return self._loket_fetched_notification(job)
         return self._loket_start_job("fetch_employees", total=size, inline=False)._loket_started_notification()
+
+    def _loket_fetched_notification(self, job):
+        """What the fetch ``job`` found, then the Loket employees list."""
+        to_decide = self.env["loket.employee"].search_count(
+            [("integration_id", "=", self.id), ("status", "=", "to_decide")]
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "className": "o_loket_fetched",
+                "message": self.env._(
+                    "%(count)s Loket employee(s) fetched: %(new)s new, %(to_decide)s to decide.",
+                    count=job.fetched_count,
+                    new=job.new_count,
+                    to_decide=to_decide,
+                ),
+                "next": self.action_open_loket_employees(),
+            },
+        }
 
     def action_sync_employees(self):
         """'Synchronise now': a full re-sync on demand (in the background for big employers)."""
@@ -104,12 +125,10 @@ class LoketIntegration(models.Model):
         return job._loket_started_notification() if job.background else True
 
     def action_open_loket_employees(self):
+        """The integration's Loket employees: those to decide, or all when none is."""
         self.ensure_one()
         self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_employee")
-        action["domain"] = [("integration_id", "=", self.id)]
-        action["context"] = {"default_integration_id": self.id, "search_default_to_decide": 1}
-        return action
+        return self.env["loket.employee"]._loket_list_action(self)
 
     def _loket_store_employees(self, bundles):
         """Upsert the mapping rows. Rows whose Loket data did not change are not

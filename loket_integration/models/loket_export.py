@@ -31,7 +31,11 @@ class LoketExport(models.Model):
     version = fields.Integer(readonly=True, default=1)
     # Outdated is not a step: it is shown apart (ribbon, badge), whatever the state.
     state = fields.Selection(
-        [("generated", "Generated"), ("sent", "Sent")], string="Status", compute="_compute_state", store=True
+        [("generated", "Generated"), ("sent", "Mailed")],
+        string="Status",
+        compute="_compute_state",
+        store=True,
+        help="Whether the file was mailed; what went straight to Loket is counted apart",
     )
     mailed = fields.Boolean(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", readonly=True, check_company=True)
@@ -46,17 +50,25 @@ class LoketExport(models.Model):
     employee_ids = fields.Many2many("hr.employee", readonly=True, check_company=True)
     source_fingerprint = fields.Char(readonly=True)
     is_outdated = fields.Boolean(compute="_compute_is_outdated")
+    newer_export_id = fields.Many2one(
+        "loket.export", "Newer version", compute="_compute_newer_export_id", help="The latest version of this period"
+    )
     outdated_badge = fields.Selection([("outdated", "Outdated")], "Outdated", compute="_compute_is_outdated")
 
     @api.depends("totals", "year", "integration_id.payroll_component_ids")
     @api.depends_context("lang", "uid")
     def _compute_totals_text(self):
         for export in self:
-            labels = self._component_labels(export.integration_id, export.year)
-            export.totals_text = "\n".join(
-                f"{number} {labels.get(int(number), '')}".rstrip() + f": {self._format_number(Decimal(value))}"
-                for number, value in sorted((export.totals or {}).items(), key=lambda i: int(i[0]))
-            )
+            export.totals_text = export._totals_text(export.totals or {})
+
+    def _totals_text(self, totals):
+        """``{component number: value}`` as the reader reads it: ``1 Uren gewerkt: 24.00``, a line each."""
+        self.ensure_one()
+        labels = self._component_labels(self.integration_id, self.year)
+        return "\n".join(
+            f"{number} {labels.get(int(number), '')}".rstrip() + f": {self._format_number(Decimal(value))}"
+            for number, value in sorted(totals.items(), key=lambda i: int(i[0]))
+        )
 
     @api.model
     def _component_labels(self, integration, year):
@@ -90,6 +102,17 @@ class LoketExport(models.Model):
             export.is_outdated = fingerprint != export.source_fingerprint
             export.outdated_badge = "outdated" if export.is_outdated else False
 
+    def _compute_newer_export_id(self):
+        latest = {}
+        for export in self.search(
+            [("period_id", "in", self.period_id.ids), ("integration_id", "in", self.integration_id.ids)],
+            order="version desc, id desc",
+        ):
+            latest.setdefault((export.integration_id, export.period_id), export)
+        for export in self:
+            newest = latest.get((export.integration_id, export.period_id), self.browse())
+            export.newer_export_id = newest if newest.version > export.version else False
+
     @api.depends("mailed")
     def _compute_state(self):
         for export in self:
@@ -110,13 +133,16 @@ class LoketExport(models.Model):
                 )
             )
         csv = build_payroll_csv(integration.client_number, data.entries)
-        name = export_file_name(
-            integration.loket_administration_name or integration.client_number, period.year, period.number
-        )
         # Exports are the addon's records (users read them): made in sudo mode, by a request
         # whose rights were checked (the export wizard, a run it started, the scheduled action).
         Export = self.sudo()
         previous = Export.search_count([("integration_id", "=", integration.id), ("period_id", "=", period.id)])
+        name = export_file_name(
+            integration.loket_administration_name or integration.client_number,
+            period.year,
+            period.number,
+            version=previous + 1,
+        )
         export = Export.create(
             {
                 "name": name,

@@ -3,7 +3,6 @@
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import NamedTuple
 
 from odoo import api, models
@@ -55,10 +54,8 @@ class LatestContract(NamedTuple):
 class ExportData:
     entries: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
-    # ((employee name, employee id), component number) -> Decimal, for the preview
-    employee_totals: dict = field(default_factory=lambda: defaultdict(Decimal))
-    # payroll number -> employee name, for the warnings
-    employee_names: dict = field(default_factory=dict)
+    # payroll number -> (employee name, employee id), for the preview and the warnings
+    employees: dict = field(default_factory=dict)
     # (payroll number, column, value) -> (employee name, problem): rows the file cannot hold
     refused: dict = field(default_factory=dict)
 
@@ -285,8 +282,7 @@ class LoketIntegration(models.Model):
             data.refused[(employment.payroll_number, column, cell)] = (employment.employee_name, why)
             return
         data.entries.append(entry)
-        data.employee_totals[((employment.employee_name, employment.employee_id), component)] += Decimal(str(value))
-        data.employee_names[employment.payroll_number] = employment.employee_name
+        data.employees[employment.payroll_number] = (employment.employee_name, employment.employee_id)
 
     def _loket_latest_payroll_contracts(self, employee_ids, date_from, date_to):
         """``{employee id: LatestContract}``: per employee, the latest started contract with a
@@ -363,7 +359,7 @@ class LoketIntegration(models.Model):
         warnings = []
         for payroll_number, _shift, _unit, component, value in cells:
             values = {
-                "employee": data.employee_names.get(payroll_number, ""),
+                "employee": data.employees.get(payroll_number, ("",))[0],
                 "payroll_number": payroll_number,
                 "component": component,
                 "value": self.env["loket.export"]._format_hours(float(value)),

@@ -10,7 +10,7 @@
   posts the outcome on the export.
 * ``export`` (``res_id``: the payroll period): the file of more than INLINE_LIMIT
   employees is made, kept and mailed in the background; payload ``{"employee_ids",
-  "employee_scope", "recipient_ids", "send"}``. The builder reads the period in one
+  "employee_scope", "recipient_ids", "send", "allow_empty"}``. The builder reads the period in one
   GROUP BY, so the file is one step; ``send`` then queues the ``send`` run of its rows.
 """
 
@@ -82,7 +82,12 @@ class LoketJob(models.Model):
         employees = self.env["hr.employee"].browse(state.get("employee_ids") or [])
         recipients = self.env["res.partner"].browse(state.get("recipient_ids") or [])
         export = self.env["loket.export"]._loket_generate_checked(
-            integration, period, employees, recipients, state.get("employee_scope") or "all"
+            integration,
+            period,
+            employees,
+            recipients,
+            state.get("employee_scope") or "all",
+            allow_empty=bool(state.get("allow_empty")),
         )
         self.sudo().done_count = len(employees)
         if state.get("send"):
@@ -121,12 +126,13 @@ class LoketExport(models.Model):
         )
 
     @api.model
-    def _loket_generate_checked(self, integration, period, employees, recipients, employee_scope):
-        """``_generate`` for a user's request: a file without a value is refused, and a value
-        the file cannot hold is said plainly."""
+    def _loket_generate_checked(self, integration, period, employees, recipients, employee_scope, allow_empty=False):
+        """``_generate`` for a user's request: a file without a value is refused (unless
+        ``allow_empty``: the send of a period whose values are gone), and a value the file
+        cannot hold is said plainly."""
         try:
             return self._generate(
-                integration, period, employees, recipients, employee_scope=employee_scope, allow_empty=False
+                integration, period, employees, recipients, employee_scope=employee_scope, allow_empty=allow_empty
             )
         except PayrollCsvError as exc:
             raise UserError(self.env._("The Loket file cannot be made: %(error)s", error=str(exc))) from None
@@ -146,7 +152,9 @@ class LoketExport(models.Model):
         )
 
     @api.model
-    def _loket_export_in_background(self, integration, period, employees, recipients, employee_scope, send):
+    def _loket_export_in_background(
+        self, integration, period, employees, recipients, employee_scope, send, allow_empty=False
+    ):
         """The ``export`` run of ``employees`` when they are many (queued, or the one running
         for the period joined), else False: a few are exported in the request."""
         if len(employees) <= INLINE_LIMIT:
@@ -158,6 +166,7 @@ class LoketExport(models.Model):
                 "employee_scope": employee_scope,
                 "recipient_ids": recipients.ids if recipients else [],
                 "send": send,
+                "allow_empty": allow_empty,
             },
             total=len(employees),
             inline=False,

@@ -60,7 +60,13 @@ class LoketExportRow(models.Model):
     def _key(self):
         return (self.employment_id, self.distribution_unit_key or None)
 
+    @property
+    def _values(self):
+        """``{component number: Decimal}``, as sent."""
+        return {int(c): Decimal(v) for c, v in (self.values or {}).items()}
+
     def _as_period_data_row(self):
         self.ensure_one()
-        values = tuple(sorted((int(c), Decimal(v)) for c, v in (self.values or {}).items()))
-        return PeriodDataRow(self.employment_id, self.distribution_unit_key or None, values)
+        return PeriodDataRow(
+            self.employment_id, self.distribution_unit_key or None, tuple(sorted(self._values.items()))
+        )

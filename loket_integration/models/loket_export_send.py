@@ -8,7 +8,7 @@ an interrupted send is completed by the next one.
 """
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..loket import LoketError, LoketInvalidGrantError
+from ..loket import LoketConnectionError, LoketError, LoketInvalidGrantError
 from ..loket.payroll_period_data import BATCH_SIZE, batches, current_rows, payroll_period_item, rows_to_send
 from ..loket.payroll_periods import periods_from_loket
 from .loket_job import INLINE_LIMIT
@@ -45,6 +45,11 @@ class LoketIntegration(models.Model):
     def _loket_delivers_to_api(self):
         return self.delivery in ("api", "both")
 
+    def _loket_require_connected(self):
+        self.ensure_one()
+        if self.state != "connected" or not self._loket_can_call():
+            raise UserError(self.env._("%(name)s is not connected to Loket: connect it first.", name=self.name))
+
     def _loket_fetch_payroll_components(self, year):
         """Loket's payroll components of ``year`` for the administration, replacing the listed ones."""
         self._require_administration()
@@ -60,8 +65,16 @@ class LoketExport(models.Model):
 
     row_ids = fields.One2many("loket.export.row", "export_id", string="Rows sent to Loket")
     delivery = fields.Selection(related="integration_id.delivery")
-    rows_sent = fields.Integer("Rows sent", compute="_compute_row_counts")
+    rows_sent = fields.Integer("Rows sent", compute="_compute_row_counts", help="Rows this version sent to Loket")
     rows_failed = fields.Integer("Rows not delivered", compute="_compute_row_counts")
+    # What Loket holds for the period from every send of the integration, whichever version is read.
+    loket_held_rows = fields.Integer(
+        "Rows Loket holds",
+        compute="_compute_loket_held",
+        help="Rows (employment × distribution unit) with a value that Loket holds for this payroll period, "
+        "from this version's send and the others'",
+    )
+    loket_held_totals_text = fields.Text("Totals Loket holds", compute="_compute_loket_held")
 
     @api.depends("row_ids.state")
     def _compute_row_counts(self):
@@ -74,6 +87,20 @@ class LoketExport(models.Model):
         for export in self:
             export.rows_sent = counts.get((export.id, "sent"), 0)
             export.rows_failed = sum(counts.get((export.id, s), 0) for s in ("refused", "not_sent", "pending"))
+
+    @api.depends("row_ids.state")
+    @api.depends_context("lang", "uid")
+    def _compute_loket_held(self):
+        for export in self:
+            held = self._loket_held_rows(export.integration_id, export.year, export.period_number)
+            totals, rows = defaultdict(Decimal), 0
+            for row in held.values():
+                values = row._values
+                rows += any(values.values())
+                for component, value in values.items():
+                    totals[component] += value
+            export.loket_held_rows = rows
+            export.loket_held_totals_text = export._totals_text({c: v for c, v in totals.items() if v})
 
     # -- actions ------------------------------------------------------------------------
 
@@ -107,7 +134,8 @@ class LoketExport(models.Model):
         if self.loket_send_progress:  # a run sends this export already
             return None
         current, info = self._loket_checked_rows()
-        wanted = rows_to_send(current, self._loket_delivered())
+        delivered = self._loket_delivered_rows()
+        wanted = rows_to_send(current, {key: row._values for key, row in delivered.items()})
         if not wanted:
             self.message_post(
                 body=self.env._("Loket holds this period's data already: nothing sent.")
@@ -116,7 +144,7 @@ class LoketExport(models.Model):
                 partner_ids=partners.ids if partners else None,
             )
             return Counter()
-        rows = self._loket_record_rows(wanted, info)
+        rows = self._loket_record_rows(wanted, info, delivered)
         if not (len(rows) <= INLINE_LIMIT if inline is None else inline):
             self._loket_send_background(rows, partners)
             return None
@@ -156,6 +184,22 @@ class LoketExport(models.Model):
             raise UserError(
                 self.env._("Loket no longer accepts the login of %(name)s; connect it again.", name=integration.name)
             ) from None
+        except (
+            LoketConnectionError
+        ) as exc:  # no answer after the client's retries: the next batches would fare no better
+            _logger.warning("Loket payroll period data of %s not sent: %s", self.name, exc)
+            text = integration._loket_error_text(exc)
+            unsent = self.row_ids.filtered(lambda r: r.state == "pending")
+            unsent.write({"state": "not_sent", "message": text})
+            if not self.env.context.get("loket_job_batch"):  # a run's batch is committed by the run
+                self._loket_post_outcome(unsent, Counter(unsent.mapped("state")))
+                integration._loket_commit()
+            raise UserError(
+                self.env._(
+                    "%(text)s\nThe rows not sent wait on the export: “Send failed rows again” sends them.",
+                    text=text,
+                )
+            ) from None
         except LoketError as exc:  # after the client's retries: this batch did not arrive
             _logger.warning("Loket payroll period data batch of %s not sent: %s", self.name, exc)
             records.write({"state": "not_sent", "message": integration._loket_error_text(exc)})
@@ -172,31 +216,42 @@ class LoketExport(models.Model):
     def _loket_batch_size(self):
         return BATCH_SIZE
 
-    def _loket_delivered(self):
-        """``{(employment id, unit key): {component: Decimal}}``: what Loket holds for this
-        period from earlier sends of the integration (the latest sent row per key)."""
-        rows = self.env["loket.export.row"].search(
-            [
-                ("integration_id", "=", self.integration_id.id),
-                ("year", "=", self.year),
-                ("period_number", "=", self.period_number),
-                ("state", "=", "sent"),
-            ],
-            order="sent_at desc, id desc",
-        )
+    def _loket_delivered_rows(self):
+        """``{(employment id, unit key): loket.export.row}``: what Loket holds for this
+        period from earlier sends, of this export's employees only (an export of some
+        employees leaves the others alone)."""
+        return self._loket_held_rows(self.integration_id, self.year, self.period_number, self.employee_ids)
+
+    @api.model
+    def _loket_held_rows(self, integration, year, period_number, employees=None):
+        """``{(employment id, unit key): loket.export.row}``: what Loket holds for the period
+        from the integration's earlier sends (the latest sent row per key), of ``employees``
+        when given."""
+        domain = [
+            ("integration_id", "=", integration.id),
+            ("year", "=", year),
+            ("period_number", "=", period_number),
+            ("state", "=", "sent"),
+        ]
+        if employees:
+            domain.append(("employee_id", "in", employees.ids))
         delivered = {}
-        for row in rows:
-            delivered.setdefault(row._key, {int(c): Decimal(v) for c, v in (row.values or {}).items()})
+        for row in self.env["loket.export.row"].search(domain, order="sent_at desc, id desc"):
+            delivered.setdefault(row._key, row)
         return delivered
 
-    def _loket_record_rows(self, wanted, info):
-        """The row records to send: this export's unfinished ones reused, new ones created."""
+    def _loket_record_rows(self, wanted, info, delivered):
+        """The row records to send: this export's unfinished ones reused, new ones created.
+        A row no entry has any more (its hours deleted: sent as 0) is named as it was last sent."""
         Row = self.env["loket.export.row"]
         existing = {row._key: row for row in self.row_ids if row.state != "sent"}
         rows = Row
         to_create = []
         for row in wanted:
-            payroll_number, employee_id = info["employments"][row.employment_id]
+            before = delivered.get(row.key, Row)
+            payroll_number, employee_id = info["employments"].get(
+                row.employment_id, (before.payroll_number, before.employee_id.id)
+            )
             values = {
                 "values": {str(c): str(v) for c, v in row.values},
                 "state": "pending",
@@ -216,9 +271,10 @@ class LoketExport(models.Model):
                         period_number=self.period_number,
                         employment_id=row.employment_id,
                         distribution_unit_key=row.distribution_unit_key or False,
-                        distribution_unit_code=info["units"].get(row.distribution_unit_key) or False,
+                        distribution_unit_code=info["units"].get(row.distribution_unit_key)
+                        or before.distribution_unit_code,
                         payroll_number=payroll_number,
-                        employee_id=employee_id,
+                        employee_id=employee_id or False,
                     )
                 )
         return rows | Row.create(to_create)
@@ -229,8 +285,16 @@ class LoketExport(models.Model):
         """``(rows, info)`` of this export, after every check that can run before sending:
         a clear error naming what is wrong, and nothing sent."""
         integration = self.integration_id
-        if integration.state != "connected" or not integration._loket_can_call():
-            raise UserError(self.env._("%(name)s is not connected to Loket: connect it first.", name=integration.name))
+        integration._loket_require_connected()
+        if self.newer_export_id:
+            raise UserError(
+                self.env._(
+                    "%(name)s is outdated: version %(version)s (%(newer)s) was generated after it; send that one.",
+                    name=self.name,
+                    version=self.newer_export_id.version,
+                    newer=self.newer_export_id.name,
+                )
+            )
         if self.is_outdated:
             raise UserError(
                 self.env._("The timesheets of %(name)s changed after it was made: generate it again.", name=self.name)

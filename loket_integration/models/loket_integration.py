@@ -6,7 +6,15 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..loket import ENVIRONMENTS, LoketClient, LoketEnvironment, LoketError, LoketInvalidGrantError, LoketOAuth
+from ..loket import (
+    ENVIRONMENTS,
+    LoketClient,
+    LoketConnectionError,
+    LoketEnvironment,
+    LoketError,
+    LoketInvalidGrantError,
+    LoketOAuth,
+)
 from ..loket.payroll_periods import FOUR_WEEKLY, MONTH, WEEK
 from .loket_token import TokenKeeper
 
@@ -249,6 +257,8 @@ class LoketIntegration(models.Model):
             raise UserError(self._loket_error_text(exc)) from None
 
     def _loket_error_text(self, exc):
+        if isinstance(exc, LoketConnectionError):  # no answer at all: the technical detail helps nobody here
+            return self.env._("Loket could not be reached. Check the internet connection or try again later.")
         return self.env._(
             "Loket request failed for integration %(name)s: %(error)s\nLoket said: %(text)s",
             name=self.display_name,
@@ -303,11 +313,12 @@ class LoketIntegration(models.Model):
         )
         for integration in self:
             for user in managers:
+                in_their_words = integration.with_context(lang=user.lang)  # each administrator reads his own language
                 integration.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("Connect Loket again"),
+                    "loket_integration.mail_activity_type_connect_again",
+                    summary=in_their_words.env._("Connect Loket again"),
                     note=self._loket_text_html(
-                        self.env._(
+                        in_their_words.env._(
                             "Loket rejected the stored login of %(name)s: %(reason)s",
                             name=integration.name,
                             reason=reason,
@@ -315,6 +326,14 @@ class LoketIntegration(models.Model):
                     ),
                     user_id=user.id,
                 )
+
+    def _loket_close_connect_again(self):
+        """The login works again: every administrator's "Connect Loket again" is marked done.
+        sudo: the one who connects closes the activities of the other administrators too."""
+        self.sudo().activity_feedback(
+            ["loket_integration.mail_activity_type_connect_again"],
+            feedback=self.env._("Connected to Loket again by %(user)s.", user=self.env.user.name),
+        )
 
     # -- actions --------------------------------------------------------------------------
 
@@ -340,6 +359,7 @@ class LoketIntegration(models.Model):
         except LoketError as exc:  # about this login's code, not a stored token: nothing to disconnect
             raise UserError(self.env._("Loket refused the login: %(text)s", text=exc.loket_text or exc.text)) from None
         self.sudo().write({"state": "connected", "last_error": False})
+        self._loket_close_connect_again()
         self._loket_fetch_administrations(client)
         self.message_post(body=self.env._("Connected to Loket by %(user)s.", user=self.env.user.name))
 

@@ -1,6 +1,7 @@
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
+import requests
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -8,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..loket.transport import Transport
 from ..models import loket_oauth_state
 from ..models.loket_oauth_state import _digest
 from .common import LoketCase, LoketHttpCase
@@ -229,6 +231,42 @@ class TestIntegration(LoketCase):
         self.assertEqual(self.integration.state, "disconnected")
         self.assertFalse(self.integration.has_refresh_token)
         self.assertTrue(self.integration.activity_ids.filtered(lambda a: "Connect Loket again" in a.summary))
+
+    def test_connecting_again_closes_the_connect_again_activities(self):
+        """Each Loket administrator's "Connect Loket again" is marked done once the login works again."""
+        new_test_user(self.env, "loket_nl_admin", groups="loket_integration.group_loket_manager,base.group_user")
+        self._connect()
+        self.fake.revoke_refresh_tokens()
+        self.fake.expire_access_tokens()
+        self.assertRaisesKeepingCommits(UserError, self.integration.action_test_connection)
+        self.integration.invalidate_recordset()
+        reconnect = self.integration.activity_ids.filtered(lambda a: "Connect Loket again" in a.summary)
+        self.assertGreaterEqual(len(reconnect), 2)
+        other = self.integration.activity_schedule("mail.mail_activity_data_todo", summary="Kostenplaatsen nalopen")
+        self._connect()
+        self.integration.invalidate_recordset()
+        self.assertEqual(self.integration.state, "connected")
+        self.assertEqual(self.integration.activity_ids, other, "only the reconnect activities are closed")
+        self.assertFalse(reconnect.exists())
+        done = self.integration.message_ids.filtered(
+            lambda m: m.mail_activity_type_id and "Connect Loket again" in m.body
+        )
+        self.assertEqual(len(done), len(reconnect))
+
+    def test_loket_unreachable_is_said_in_plain_words(self):
+        self._connect()
+        self.fake.fail(
+            "/providers/employers/{employerId}/distributionunits",
+            exception=requests.ConnectionError("Connection refused"),
+            times=Transport().max_retries + 1,
+        )
+        with (
+            patch.object(Transport, "_backoff", return_value=0),
+            self.assertLogs("odoo.addons.loket_integration.loket.transport", "WARNING"),
+        ):
+            exc = self.assertRaisesKeepingCommits(UserError, self.integration.action_refresh_distribution_units)
+        self.assertEqual(str(exc), "Loket could not be reached. Check the internet connection or try again later.")
+        self.assertEqual(self.integration.state, "connected")  # nothing to connect again
 
     def test_loket_error_reaches_the_user_with_loket_text(self):
         self._connect()

@@ -15,7 +15,7 @@ from .common import LoketCase
 HEADER = "aanslnr;persnr;ploeg;verdelingseenheid"
 
 
-class ExportCase(LoketCase):
+class ExportMixin:
     """Four Loket employees added to Odoo, hour codes mapped, period 3 of this year."""
 
     n_employees = 4
@@ -75,6 +75,23 @@ class ExportCase(LoketCase):
     def _current_contract(self, employee):
         return self._contracts(employee).filtered(lambda c: not c.date_end)[:1]
 
+    def _second_employment(self, employee):
+        """``(first, second)``: the current contract ends on 15 March, a second employment
+        (payroll number 901, shift 2) starts the next day."""
+        first = self._current_contract(employee)
+        first.date_end = datetime.date(self.year, 3, 15)
+        second = first.copy(
+            {
+                "date_start": datetime.date(self.year, 3, 16),
+                "date_end": False,
+                "loket_payroll_number": 901,
+                "loket_shift_number": 2,
+                "loket_employment_id": "second-employment",
+                "state": "draft",
+            }
+        )
+        return first, second
+
     def _log(self, employee, hours, day=10, code=None):
         return self.env["account.analytic.line"].create(
             {
@@ -91,9 +108,38 @@ class ExportCase(LoketCase):
         employees = employees or self.env["hr.employee"].browse([e.id for e in self.employees.values()])
         return self.env["loket.export"]._generate(self.integration, self.period, employees, recipients)
 
+    def _component_name(self, number):
+        components = self.integration.payroll_component_ids.filtered(lambda c: c.number == number)
+        return components.sorted(lambda c: c.year == self.year)[-1:].name
+
     @staticmethod
     def _text(export):
         return export.attachment_id.raw.decode()
+
+    @staticmethod
+    def _visible_footer_buttons(wizard):
+        """``[(method, label)]`` of the wizard's footer buttons its form shows, their
+        ``invisible`` evaluated on the wizard's values as the web client does."""
+        arch = etree.fromstring(wizard.get_view(view_type="form")["arch"])
+        values = {}
+        for name in set(arch.xpath("//field/@name")):
+            value = wizard[name]
+            values[name] = (
+                value.ids
+                if wizard._fields[name].type.endswith("2many")
+                else value.id
+                if wizard._fields[name].type == "many2one"
+                else value
+            )
+        return [
+            (button.get("name"), button.get("string"))
+            for button in arch.xpath("//footer/button[@type='object']")
+            if not safe_eval(button.get("invisible", "False"), values)
+        ]
+
+
+class ExportCase(ExportMixin, LoketCase):
+    pass
 
 
 @tagged("post_install", "-at_install")
@@ -113,18 +159,7 @@ class TestExport(ExportCase):
 
     def test_employee_with_two_employments_in_the_period(self):
         employee = self.employees[2]
-        first = self._current_contract(employee)
-        first.date_end = datetime.date(self.year, 3, 15)
-        second = first.copy(
-            {
-                "date_start": datetime.date(self.year, 3, 16),
-                "date_end": False,
-                "loket_payroll_number": 901,
-                "loket_shift_number": 2,
-                "loket_employment_id": "second-employment",
-                "state": "draft",
-            }
-        )
+        first, second = self._second_employment(employee)
         self._log(employee, 8, day=10)
         self._log(employee, 6, day=20)
         text = self._text(self._export())
@@ -333,10 +368,6 @@ class TestExportScreens(ExportCase):
             form.period_id = period or self.period
         return form
 
-    def _component_name(self, number):
-        components = self.integration.payroll_component_ids.filtered(lambda c: c.number == number)
-        return components.sorted(lambda c: c.year == self.year)[-1:].name
-
     @staticmethod
     def _table(html):
         """The preview as ``(head cells, body rows, foot cells)``, each cell's text."""
@@ -354,17 +385,7 @@ class TestExportScreens(ExportCase):
         )
 
     def _visible_generate_buttons(self, wizard):
-        arch = etree.fromstring(self.env["loket.export.wizard"].get_view(view_type="form")["arch"])
-        values = {
-            "has_entries": wizard.has_entries,
-            "recipient_ids": wizard.recipient_ids.ids,
-            "delivery": wizard.delivery,
-        }
-        return [
-            button.get("string")
-            for button in arch.xpath("//footer/button[@name='action_generate']")
-            if not safe_eval(button.get("invisible", "False"), values)
-        ]
+        return [string for name, string in self._visible_footer_buttons(wizard) if name == "action_generate"]
 
     # -- the period --------------------------------------------------------------------------------
 
@@ -464,19 +485,45 @@ class TestExportScreens(ExportCase):
         self._log(first, 2, code=self.overtime)
         self._log(second, 4.5)
         head, rows, foot = self._table(self._wizard().preview_html)
-        self.assertEqual(head[:3], ["Payroll no.", "Employee no.", "Employee"])
-        self.assertEqual(head[3:], [f"1 {self._component_name(1)}", f"28 {self._component_name(28)}"])
+        self.assertEqual(head[:4], ["Payroll no.", "Employee no.", "Employee", "Distribution unit"])
+        self.assertEqual(head[4:], [f"1 {self._component_name(1)}", f"28 {self._component_name(28)}"])
         expected = {
             (str(self._current_contract(e).loket_payroll_number), str(e.loket_employee_number), e.name)
             for e in (first, second)
         }
         self.assertEqual({tuple(row[:3]) for row in rows}, expected)
         self.assertEqual(len(expected), 2)  # the numbers tell the namesakes apart
+        unit = f"10 {self.units['10'].name}"
         self.assertEqual(
             sorted(row[3:] for row in rows),
-            sorted([["8.00", "2.00"], ["4.50", ""]]),
+            sorted([[unit, "8.00", "2.00"], [unit, "4.50", ""]]),
         )
         self.assertEqual(foot, ["Total (2 employee(s))", "12.50", "2.00"])
+
+    def test_preview_shows_the_files_rows_and_their_sums(self):
+        """One rule everywhere: each file row rounded once, every total a sum of rounded rows.
+        Four rows of 1.334 h are 1.33 each in the file: the total is 5.32, not 5.34."""
+        two_jobs = self.employees[2]
+        first, second = self._second_employment(two_jobs)
+        for employee in (self.employees[1], self.employees[3]):
+            self._log(employee, 1.334)
+        self._log(two_jobs, 1.334, day=10)
+        self._log(two_jobs, 1.334, day=20)
+        wizard = self._wizard()
+        head, rows, foot = self._table(wizard.preview_html)
+        export = self.env["loket.export"].browse(wizard.action_generate()["res_id"])
+        self.assertEqual(export.totals, {"1": "5.32"})
+        self.assertIn(f";{first.loket_payroll_number};1;10;1,33\r\n", self._text(export))
+        self.assertIn(f";{second.loket_payroll_number};2;10;1,33\r\n", self._text(export))
+        self.assertEqual(foot[-1], "5.32", "the preview's total is not the file's")
+        # The preview: the file's rows (the two employments apart, each with its unit), the file's total.
+        self.assertEqual(head[:4], ["Payroll no.", "Employee no.", "Employee", "Distribution unit"])
+        self.assertEqual([row[3:] for row in rows], [[f"10 {self.units['10'].name}", "1.33"]] * 4)
+        self.assertEqual(
+            sorted(row[0] for row in rows if row[2] == two_jobs.name),
+            sorted([str(first.loket_payroll_number), str(second.loket_payroll_number)]),
+        )
+        self.assertEqual(foot, ["Total (3 employee(s))", "5.32"])
 
     def test_nothing_to_export_is_said_and_cannot_be_generated(self):
         self._log(self.employees[1], 3, code=self.unmapped)  # only hours Loket does not receive
@@ -530,6 +577,29 @@ class TestExportScreens(ExportCase):
             self.assertEqual(mail.attachment_ids, export.attachment_id)
 
     # -- the export record -------------------------------------------------------------------------
+
+    def test_a_version_made_outdated_by_a_newer_one_points_to_it(self):
+        line = self._log(self.employees[1], 8)
+        first = self._export()
+        line.unit_amount = 9
+        second = self._export()
+        self.assertEqual((first.version, second.version), (1, 2))
+        self.assertTrue(first.name.endswith(f"_{self.year}_03.csv"))
+        self.assertTrue(second.name.endswith(f"_{self.year}_03_v2.csv"))  # two versions, two file names
+        self.assertEqual(second.attachment_id.name, second.name)
+        first.invalidate_recordset()
+        self.assertTrue(first.is_outdated)
+        self.assertEqual((first.newer_export_id, second.newer_export_id), (second, second.browse()))
+        # Version 1 sends the reader to version 2 instead of asking to generate it again.
+        arch = etree.fromstring(first.get_view(view_type="form")["arch"])
+        values = {"is_outdated": True, "newer_export_id": second.id}
+        [again] = arch.xpath("//header/button[@name='action_generate_again']")
+        self.assertTrue(safe_eval(again.get("invisible"), values))
+        [pointer] = arch.xpath("//div[field[@name='newer_export_id']]")
+        self.assertFalse(safe_eval(pointer.get("invisible"), values))
+        self.integration.delivery = "api"
+        message = str(self.assertRaisesKeepingCommits(UserError, first._loket_send))
+        self.assertIn(f"version 2 ({second.name})", message)
 
     def test_outdated_is_a_badge_not_a_step(self):
         line = self._log(self.employees[1], 8)

@@ -57,7 +57,7 @@ class TestJobs(LoketCase):
     def test_a_small_apply_runs_inline_and_is_recorded(self):
         rows = self._decide_add(self._fetch_inline()[:2])
         triggers = self._triggers()
-        self.assertIs(rows.action_apply(), True)
+        self.assertEqual(rows.action_apply()["params"]["message"], "2 Loket employee(s) added to Odoo.")  # no run
         self.assertEqual(len(rows.employee_id), 2)
         job = self.Job.search([("integration_id", "=", self.integration.id), ("kind", "=", "apply_decisions")])
         self.assertEqual(len(job), 1)
@@ -74,6 +74,7 @@ class TestJobs(LoketCase):
         self.assertEqual((job.state, job.background, job.fetched_count, job.new_count), ("done", False, 6, 6))
         self.assertEqual(job.request_count, 3)  # the employees' page was read by the request itself
         self.assertEqual(len(self.fake.requests), 4)
+        self.assertEqual((job.done_count, job.total_count), (6, 6), "the runs list reads Done 6 / Total 6")
 
     # -- background -----------------------------------------------------------------------
 

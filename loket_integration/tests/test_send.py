@@ -4,6 +4,8 @@ import datetime
 import json
 from unittest.mock import patch
 
+import requests
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -18,8 +20,9 @@ class WorkerKilled(BaseException):
     """The worker dies between two batches (not an error the send could handle)."""
 
 
-@tagged("post_install", "-at_install")
-class TestSendToLoket(ExportCase):
+class SendMixin:
+    """Of an ExportMixin case: delivery straight to Loket, hours of the four employees logged."""
+
     def setUp(self):
         super().setUp()
         self.integration.delivery = "api"
@@ -27,8 +30,6 @@ class TestSendToLoket(ExportCase):
         for hours, number in zip((8, 7.5, 6, 4), self.numbers, strict=True):
             self._log(self.employees[number], hours)
         self._log(self.employees[self.numbers[0]], 2, code=self.overtime)
-
-    # -- helpers ------------------------------------------------------------------------
 
     def _employment(self, number):
         return self._current_contract(self.employees[number]).loket_employment_id
@@ -40,6 +41,17 @@ class TestSendToLoket(ExportCase):
         """What the fake Loket holds for this employee's employment in the period (unit 10)."""
         unit = self.units["10"].loket_id
         return self.fake.period_data_held.get((self._employment(number), unit, self.year, 3), {})
+
+    def _only_item_sent(self, number):
+        """``[(component, value)]`` of the one PATCH item sent, which must be this employee's."""
+        [item] = self.fake.payroll_period_data
+        self.assertEqual(item["employmentId"], self._employment(number))
+        return [(c["payrollComponent"]["key"], c["value"]) for c in item["payrollComponents"]]
+
+
+@tagged("post_install", "-at_install")
+class TestSendToLoket(SendMixin, ExportCase):
+    # -- helpers ------------------------------------------------------------------------
 
     def _send(self, export):
         return export._loket_send()
@@ -103,11 +115,84 @@ class TestSendToLoket(ExportCase):
         second = self._export()
         self.fake.reset_logs()
         self.assertEqual(self._send(second), {"sent": 1})
-        [item] = self.fake.payroll_period_data
-        self.assertEqual(item["employmentId"], self._employment(self.numbers[0]))
+        self.assertEqual(self._only_item_sent(self.numbers[0]), [(1, 8.0), (28, 0.0)])
+
+    def test_an_employee_whose_lines_were_deleted_is_corrected_to_zero(self):
+        """A correction that deletes all of an employee's lines of a sent period reaches
+        Loket as 0 for every component it had, like the file's Overwrite."""
+        self._send(self._export())
+        gone = self.employees[self.numbers[0]]
+        payroll_number = self._current_contract(gone).loket_payroll_number
+        self.env["account.analytic.line"].search([("employee_id", "=", gone.id)]).unlink()
+        second = self._export()
+        self.fake.reset_logs()
+        self.assertEqual(self._send(second), {"sent": 1})
+        self.assertEqual(self._only_item_sent(self.numbers[0]), [(1, 0.0), (28, 0.0)])
+        self.assertEqual(self._held(self.numbers[0]), {1: 0.0, 28: 0.0})
+        [row] = second.row_ids
         self.assertEqual(
-            [(c["payrollComponent"]["key"], c["value"]) for c in item["payrollComponents"]], [(1, 8.0), (28, 0.0)]
+            (row.employee_id, row.payroll_number, row.distribution_unit_code), (gone, payroll_number, "10")
         )
+        # Loket holds the correction: the same export sent again sends nothing.
+        self.fake.reset_logs()
+        self.assertEqual(self._send(self._export()), {})
+        self.assertEqual(self._patches(), [])
+
+    def test_a_period_whose_lines_were_all_deleted_is_corrected_to_zero(self):
+        """Nothing left to export, but Loket holds the hours an earlier send delivered: the
+        wizard says so and offers the send, which sets every one of them to 0."""
+        self._send(self._export())
+        self.env["account.analytic.line"].search(
+            [("employee_id", "in", [e.id for e in self.employees.values()])]
+        ).unlink()
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        self.assertFalse(wizard.has_entries)
+        self.assertIn("Loket holds values of this period from an earlier send", wizard.preview_html)
+        self.assertEqual(
+            self._visible_footer_buttons(wizard), [("action_generate_and_send", "Generate and send to Loket")]
+        )
+        self.fake.reset_logs()
+        export = self.env["loket.export"].browse(wizard.action_generate_and_send()["params"]["next"]["res_id"])
+        self.assertEqual((export.row_count, export.rows_sent), (0, 4))
+        self.assertEqual(
+            {self._employment(n) for n in self.numbers}, {i["employmentId"] for i in self.fake.payroll_period_data}
+        )
+        self.assertEqual({v for n in self.numbers for v in self._held(n).values()}, {0.0})
+        # Loket holds nothing any more: the next wizard has nothing to offer.
+        wizard.invalidate_recordset()
+        self.assertEqual(self._visible_footer_buttons(wizard), [])
+        self.assertNotIn("earlier send", wizard.preview_html)
+
+    def test_an_export_of_selected_employees_leaves_the_others_in_loket_alone(self):
+        self._send(self._export())
+        chosen = self.employees[self.numbers[1]]
+        self._log(chosen, 1, day=11)
+        selected = self._export(employees=chosen)
+        self.fake.reset_logs()
+        self.assertEqual(self._send(selected), {"sent": 1})
+        self.assertEqual(
+            [i["employmentId"] for i in self.fake.payroll_period_data], [self._employment(self.numbers[1])]
+        )
+        self.assertEqual(self._held(self.numbers[1]), {1: 8.5})  # the others: nothing sent, Loket keeps theirs
+
+    def test_each_version_says_what_it_sent_and_what_loket_holds_for_the_period(self):
+        first = self._export()
+        self._send(first)
+        self._log(self.employees[self.numbers[1]], 1, day=11)
+        second = self._export()
+        self._send(second)
+        self.assertEqual((first.rows_sent, second.rows_sent), (4, 1))  # what each version changed
+        for export in (first, second):  # what Loket holds for the period, whichever version is read
+            export.invalidate_recordset()
+            self.assertEqual(export.loket_held_rows, 4)
+            self.assertEqual(
+                export.loket_held_totals_text,
+                f"1 {self._component_name(1)}: 26.50\n28 {self._component_name(28)}: 2.00",
+            )
+        # "Sent" was about the mailed file: it says so.
+        self.assertEqual(dict(self.env["loket.export"]._fields["state"].selection)["sent"], "Mailed")
 
     def test_sending_an_unchanged_export_again_sends_nothing_and_says_so(self):
         export = self._export()
@@ -220,9 +305,27 @@ class TestSendToLoket(ExportCase):
             {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
         )
         action = wizard.action_generate_and_send()
-        export = self.env["loket.export"].browse(action["res_id"])
+        export = self.env["loket.export"].browse(action["params"]["next"]["res_id"])
         self.assertEqual(export.rows_sent, 4)
         self.assertFalse(export.mailed)  # "Straight to Loket": no file mailed
+
+    def test_the_wizard_offers_the_send_only_while_connected(self):
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        send, file_only = (
+            ("action_generate_and_send", "Generate and send to Loket"),
+            ("action_generate", "Generate file only"),
+        )
+        self.assertEqual(self._visible_footer_buttons(wizard), [send, file_only])
+        self.integration.action_disconnect()
+        wizard.invalidate_recordset()
+        self.assertEqual(self._visible_footer_buttons(wizard), [file_only])
+        # Called all the same (RPC): refused before an export is made.
+        with self.assertRaisesRegex(UserError, "not connected to Loket"):
+            wizard.action_generate_and_send()
+        self.assertFalse(self.integration.export_ids)
+        self.assertEqual(self._patches(), [])
 
     def test_the_scheduled_export_sends_and_reports_to_the_recipients(self):
         recipient = self.env["res.partner"].create({"name": "Salarisadministratie", "email": "loon@example.nl"})
@@ -256,6 +359,50 @@ class TestSendToLoket(ExportCase):
         self.assertEqual(set(export.row_ids.mapped("state")), {"pending"})
         self.env["loket.integration"]._cron_generate_exports(today=today)
         self.assertEqual(export.rows_sent, 4)
+
+    def test_loket_unreachable_stops_the_send_and_says_so_in_plain_words(self):
+        """The first batch that cannot reach Loket ends the send (no retrying every other
+        batch for nothing); the person reads why, and the rows wait for the next send."""
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        self.fake.fail(
+            "/providers/employers/{employerId}/payrollperioddata",
+            exception=requests.ConnectionError("Connection refused"),
+            times=Transport().max_retries + 1,
+        )
+        with (
+            patch.object(type(self.env["loket.export"]), "_loket_batch_size", lambda self: 1),
+            patch.object(Transport, "_backoff", return_value=0),
+            self.assertLogs("odoo.addons.loket_integration.loket.transport", "WARNING"),
+            self.assertLogs(SEND_LOGGER, "WARNING"),
+        ):
+            exc = self.assertRaisesKeepingCommits(UserError, wizard.action_generate_and_send)
+        self.assertIn("Loket could not be reached. Check the internet connection or try again later.", str(exc))
+        self.assertIn("Send failed rows again", str(exc))
+        self.assertNotIn("Loket said", str(exc))
+        self.assertEqual(len(self._patches()), Transport().max_retries + 1, "one batch tried, not four")
+        export = self.integration.export_ids
+        self.assertEqual(export.rows_failed, 4)
+        self.assertEqual(
+            set(export.row_ids.mapped("message")),
+            {"Loket could not be reached. Check the internet connection or try again later."},
+        )
+        self.assertIn("0 row(s) sent, 0 refused, 4 not sent", export.message_ids[0].body)
+        self.fake.reset_logs()
+        self.assertEqual(self._send(export), {"sent": 4})
+
+    def test_the_wizard_says_what_the_send_did_then_opens_the_export(self):
+        refused = self._employment(self.numbers[2])
+        self.fake.refused_employments[refused] = "Dienstverband is uit dienst in deze periode"
+        wizard = self.env["loket.export.wizard"].create(
+            {"integration_id": self.integration.id, "year": self.year, "period_id": self.period.id}
+        )
+        action = wizard.action_generate_and_send()
+        self.assertEqual((action["tag"], action["params"]["type"]), ("display_notification", "warning"))
+        self.assertIn("3 row(s) sent, 1 refused, 0 not sent", action["params"]["message"])
+        opened = action["params"]["next"]
+        self.assertEqual((opened["res_model"], opened["res_id"]), ("loket.export", self.integration.export_ids.id))
 
     def test_a_transport_failure_is_not_sent_not_lost(self):
         export = self._export()

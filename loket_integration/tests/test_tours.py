@@ -124,6 +124,7 @@ class TestLoketTours(common.HttpCase):
                 "component_name": "Uren gewerkt",
                 "employee_name": dutch_name(first["personalDetails"]),
                 "employee_number": first["employeeNumber"],
+                "employee_count": self.n_employees,
             },
         )
         integration = self.env["loket.integration"].search([("company_id", "=", company.id)])

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..loket.payroll_csv import PayrollCsvError, sum_entries
 from ..models.loket_export import EMPLOYEE_SCOPES
 
 
@@ -17,6 +18,7 @@ class LoketExportWizard(models.TransientModel):
     _check_company_auto = True
 
     delivery = fields.Selection(related="integration_id.delivery")
+    integration_state = fields.Selection(related="integration_id.state")
     integration_id = fields.Many2one(
         "loket.integration",
         required=True,
@@ -52,6 +54,10 @@ class LoketExportWizard(models.TransientModel):
     warnings = fields.Text(compute="_compute_preview")
     warnings_html = fields.Html(compute="_compute_preview", sanitize=False)
     has_entries = fields.Boolean(compute="_compute_preview")
+    loket_holds_values = fields.Boolean(
+        compute="_compute_preview",
+        help="Loket holds values of this period, from an earlier send, that Odoo no longer has: sending sets them to 0",
+    )
     previous_export_id = fields.Many2one("loket.export", string="Last export", compute="_compute_previous_export")
     previous_outdated = fields.Boolean(compute="_compute_previous_export")
 
@@ -109,7 +115,7 @@ class LoketExportWizard(models.TransientModel):
     @api.depends_context("lang", "uid")
     def _compute_preview(self):
         for wizard in self:
-            wizard.has_entries = False
+            wizard.has_entries = wizard.loket_holds_values = False
             if not wizard.integration_id or not wizard.period_id:
                 wizard.preview_html = wizard.warnings = wizard.warnings_html = False
                 continue
@@ -138,90 +144,99 @@ class LoketExportWizard(models.TransientModel):
                 if data.warnings
                 else False
             )
-            wizard.preview_html = (
-                wizard._preview_table(data.employee_totals)
-                if data.entries
-                else wizard._preview_message(
-                    self.env._(
-                        "Nothing to export: no hours or wage components to send to Loket for %(period)s.",
-                        period=wizard.period_id.display_name,
-                    )
+            try:
+                table = wizard._preview_table(data) if data.entries else None
+            except PayrollCsvError as exc:  # a value the file cannot hold: said where the preview goes
+                wizard.has_entries = False
+                wizard.preview_html = wizard._preview_message(
+                    self.env._("The Loket file cannot be made: %(error)s", error=str(exc)), "alert-danger"
+                )
+                continue
+            if table:
+                wizard.preview_html = table
+                continue
+            wizard.preview_html = wizard._preview_message(
+                self.env._(
+                    "Nothing to export: no hours or wage components to send to Loket for %(period)s.",
+                    period=wizard.period_id.display_name,
                 )
             )
+            wizard.loket_holds_values = wizard._loket_holds_values()
+            if wizard.loket_holds_values:
+                wizard.preview_html += wizard._preview_message(
+                    self.env._(
+                        "Loket holds values of this period from an earlier send: "
+                        "“Generate and send to Loket” sets them to 0."
+                    ),
+                    "alert-warning mt-2",
+                )
+
+    def _loket_holds_values(self):
+        """Whether an earlier send left a value other than 0 in Loket for the period's employees."""
+        held = self.env["loket.export"]._loket_held_rows(
+            self.integration_id, self.period_id.year, self.period_id.number, self.employee_ids
+        )
+        return any(value for row in held.values() for value in row._values.values())
 
     @staticmethod
     def _preview_message(text, css_class="alert-info"):
         return Markup("<div class='alert %s mb-0' role='status'>%s</div>") % (css_class, text)
 
-    def _preview_numbers(self, employee_ids):
-        """``{employee id: (payroll numbers, Loket employee number)}`` of the period's employments.
-        sudo: both are HR fields; a Loket user exporting needs them to recognise the rows."""
-        contracts = (
-            self.env["hr.contract"]
-            .sudo()
-            .search(
-                [
-                    ("employee_id", "in", employee_ids),
-                    ("loket_payroll_number", ">", 0),
-                    ("state", "!=", "cancel"),
-                    ("date_start", "<=", self.period_id.date_to),
-                    "|",
-                    ("date_end", "=", False),
-                    ("date_end", ">=", self.period_id.date_from),
-                ],
-                order="date_start, id",
-            )
-        )
-        payroll_numbers = defaultdict(list)
-        for contract in contracts:
-            if contract.loket_payroll_number not in payroll_numbers[contract.employee_id.id]:
-                payroll_numbers[contract.employee_id.id].append(contract.loket_payroll_number)
-        return {
-            employee.id: (payroll_numbers[employee.id], employee.loket_employee_number)
-            for employee in self.env["hr.employee"].sudo().browse(employee_ids)
-        }
-
-    def _preview_table(self, totals):
-        """One row per employee, one column per Loket component, a totals row; numbers as the reader writes them."""
+    def _preview_table(self, data):
+        """The file's rows as the reader reads them: one per employment × distribution unit,
+        one column per Loket component, each value rounded once as in the file; the totals
+        row adds those rounded values, as the export's totals do."""
         Export = self.env["loket.export"]
-        components = sorted({c for _employee, c in totals})
-        employees = sorted({e for e, _c in totals})  # (name, id): namesakes stay apart
-        numbers = self._preview_numbers([employee_id for _name, employee_id in employees])
+        rows = sum_entries(data.entries)
+        components = sorted({c for values in rows.values() for c in values})
+        employees = {number: data.employees[number] for number, _shift, _unit in rows}
+        # sudo: the Loket employee number is an HR field; a Loket user exporting needs it to recognise the rows.
+        employee_numbers = {
+            e.id: e.loket_employee_number
+            for e in self.env["hr.employee"].sudo().browse({e_id for _name, e_id in employees.values()})
+        }
+        units = {
+            u.code: u.display_name for u in self.integration_id.with_context(active_test=False).distribution_unit_ids
+        }
         labels = Export._component_labels(self.integration_id, self.period_id.year)
         column_totals = defaultdict(Decimal)
-        for (_employee, component), value in totals.items():
-            column_totals[component] += value
+        body = []
+        # Namesakes stay apart (name, id); an employee's employments follow each other.
+        for key in sorted(rows, key=lambda k: (employees[k[0]], k[0], k[1] or 0, k[2])):
+            payroll_number, _shift, unit = key
+            name, employee_id = employees[payroll_number]
+            cells = Markup()
+            for component in components:
+                value = rows[key].get(component)
+                if value is not None:
+                    column_totals[component] += value
+                cells += Markup("<td class='text-end'>%s</td>") % (
+                    Export._format_number(value) if value is not None else ""
+                )
+            body.append(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>%s</tr>")
+                % (payroll_number, employee_numbers[employee_id] or "", name, units.get(unit, unit), cells)
+            )
         head = Markup().join(
             Markup("<th class='text-end'>%s<br/><small class='fw-normal'>%s</small></th>") % (c, labels.get(c, ""))
             for c in components
         )
-        rows = []
-        for employee in employees:
-            payroll_numbers, employee_number = numbers[employee[1]]
-            cells = Markup().join(
-                Markup("<td class='text-end'>%s</td>")
-                % (Export._format_number(totals[(employee, c)]) if (employee, c) in totals else "")
-                for c in components
-            )
-            rows.append(
-                Markup("<tr><td>%s</td><td>%s</td><td>%s</td>%s</tr>")
-                % (", ".join(map(str, payroll_numbers)), employee_number or "", employee[0], cells)
-            )
         foot = Markup().join(
             Markup("<td class='text-end'>%s</td>") % Export._format_number(column_totals[c]) for c in components
         )
         return Markup(
             "<table class='table table-sm table-hover o_loket_export_preview'>"
-            "<thead><tr><th>%s</th><th>%s</th><th>%s</th>%s</tr></thead>"
+            "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>%s</tr></thead>"
             "<tbody>%s</tbody>"
-            "<tfoot class='fw-bold table-group-divider'><tr><td colspan='3'>%s</td>%s</tr></tfoot></table>"
+            "<tfoot class='fw-bold table-group-divider'><tr><td colspan='4'>%s</td>%s</tr></tfoot></table>"
         ) % (
             self.env._("Payroll no."),
             self.env._("Employee no."),
             self.env._("Employee"),
+            self.env._("Distribution unit"),
             head,
-            Markup().join(rows),
-            self.env._("Total (%(count)s employee(s))", count=len(employees)),
+            Markup().join(body),
+            self.env._("Total (%(count)s employee(s))", count=len(set(employees.values()))),
             foot,
         )
 
@@ -230,9 +245,12 @@ class LoketExportWizard(models.TransientModel):
         return self._generate_export(self.recipient_ids)
 
     def action_generate_and_send(self):
-        """Generate, then send straight to Loket (mailing the file too when the integration delivers both)."""
+        """Generate, then send straight to Loket (mailing the file too when the integration delivers both).
+        A period whose hours were all deleted after a send is sent too (as 0s), its empty file not mailed."""
         self.check_access("write")
-        return self._generate_export(self.recipient_ids if self.delivery == "both" else None, send=True)
+        self.integration_id._loket_require_connected()  # before an export is made that could not be sent
+        recipients = self.recipient_ids if self.delivery == "both" and self.has_entries else None
+        return self._generate_export(recipients, send=True, allow_empty=self.loket_holds_values)
 
     @staticmethod
     def _open_export(export):
@@ -244,7 +262,7 @@ class LoketExportWizard(models.TransientModel):
             "target": "current",
         }
 
-    def _generate_export(self, recipients, send=False):
+    def _generate_export(self, recipients, send=False, allow_empty=False):
         """The export, opened; for many employees a notification that the background makes
         it (loket.job kind ``export``; ``send``: then sends it, as the export's own button)."""
         self.ensure_one()
@@ -254,12 +272,15 @@ class LoketExportWizard(models.TransientModel):
             raise UserError(self.env._("Choose at least one employee to export."))
         Export = self.env["loket.export"]
         args = (self.integration_id, self.period_id, self.employee_ids, recipients, self.employee_scope)
-        job = Export._loket_export_in_background(*args, send=send)
+        job = Export._loket_export_in_background(*args, send=send, allow_empty=allow_empty)
         if job:
             action = job._loket_started_notification()
             action["params"]["next"] = {"type": "ir.actions.act_window_close"}
             return action
-        export = Export._loket_generate_checked(*args)
-        if send:
-            export._loket_send()  # many rows: in the background, the export shows how far it got
-        return self._open_export(export)
+        export = Export._loket_generate_checked(*args, allow_empty=allow_empty)
+        outcome = export._loket_send() if send else None  # None: sent in the background, the export shows how far
+        if outcome is None:
+            return self._open_export(export)
+        action = export._loket_notification(outcome)  # what the send did, then the export
+        action["params"]["next"] = self._open_export(export)
+        return action

@@ -181,8 +181,16 @@ addLoketTour("loket_connect_configure_tour", (params) => [
         run: "click",
     },
     {
+        content: "A notification says how many employees were added",
+        trigger: `.o_notification.o_loket_applied:contains(${q(params.employee_count)})`,
+    },
+    {
+        content: "Nothing left to decide: the list shows every Loket employee, added",
+        trigger: `.o_list_view .o_data_row:contains(${q(params.employee_name)}) td[name=status] .text-bg-success`,
+    },
+    {
         content: "No Loket employee is left to decide",
-        trigger: ".o_list_view:not(:has(.o_data_row))",
+        trigger: ".o_list_view:not(:has(.o_data_row td[name=status] .text-bg-info))",
     },
     // The employee form shows its Loket binding
     ...stepUtils.goToAppSteps("hr.menu_hr_root", "Open Employees"),
