@@ -155,8 +155,9 @@ class LoketJob(models.Model):
     @api.model
     def _loket_enqueue(self, integration, kind, payload=None, total=0, inline=None, res_id=0):
         """Start a run of ``kind`` for ``integration`` (or join the one already queued or
-        running for the same kind, integration and ``res_id``: that job is returned and
-        ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined).
+        running for the same kind, integration and ``res_id``: that job is returned,
+        ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined,
+        and the jobs cron is triggered, unless ``inline`` is True: the caller runs it).
         A new job's ``_loket_job_prepare_<kind>()``, when defined, runs before its first batch
         (e.g. to move a long list out of the payload).
 
