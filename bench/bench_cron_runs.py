@@ -18,13 +18,16 @@ the web client calls it) until the run (loket.job) is done, read from the databa
   about as many rows as employments; 10,000 rows at 10,000 employees).
 
 Per run it prints the wall time from the button until the run is done, the button's
-request, the sum of the jobs cron's calls (Odoo's log: "Job ... done in X s"), the idle
-time (wall − button − calls: the runner waiting for its next poll), the cron calls, the
-longest gap between two calls and the Loket requests. Goals, printed as ratios: idle
-≤ 10% of the wall time of every run; Add all's wall time ≤ 1.25× the ORM floor (one
-batched create of the same employees and contracts, as bench_employee_sync.py measures
-it, in the same database just before Add all) at 2,000 employees. Lines of the server
-log saying a worker hit a limit (CPU time, real time) are counted and printed.
+request, the sum of the jobs cron's calls (Odoo's log: from "Job ... starting" until the
+runner logs the call's progress, after its commit), the other scheduled actions the runner
+ran meanwhile, the idle time (wall − button − calls − other actions: the runner waiting for
+its next poll, and its own bookkeeping between calls), the cron calls (and empty ones: a
+call that found no run), the longest gap between two calls and the Loket requests. Goals,
+printed as ratios: idle ≤ 10% of the wall time of every run; Add all's wall time ≤ 1.25×
+the ORM floor (one batched create of the same employees and contracts, as
+bench_employee_sync.py measures it, in the same database just before Add all) at 2,000
+employees. Lines of the server log saying a worker hit a limit (CPU time, real time) or
+an error (ERROR, "Exception in cron") are counted and printed.
 
 The two cores of the bench machine may be shared with other work: the idle time does not
 depend on it, the calls' durations do. Needs Odoo 18 and PostgreSQL (as `make test`).
@@ -56,6 +59,7 @@ CRON_LINE = re.compile(
     r"processed (?P<done>\d+) records, (?P<remaining>\d+) records remaining)$"
 )
 LIMIT_LINE = re.compile(r"CPU time limit|virtual real time limit|WorkerCron \(\d+\) timeout|Worker \(\d+\) exiting")
+PROBLEM_LINE = re.compile(r"^\S+ \S+ \d+ (?:ERROR|CRITICAL) |Exception in cron")
 MODES = {"threaded": ["--workers", "0"], "prefork": ["--workers", "2"]}
 POLL = 0.2  # seconds between two looks at the run's state (SQL, not through Odoo)
 
@@ -128,12 +132,14 @@ class Server:
 
     def cron_calls(self, since):
         """``{cron name: [[start, seconds, done, remaining], ...]}`` of the scheduled actions'
-        calls started after ``since`` (``done`` None until the runner logs it, after its
-        commit), and the lines of the log about a worker hitting a limit."""
+        calls started after ``since``, and the lines of the log about a worker hitting a limit
+        or an error. A call lasts from "starting" until the runner logs its progress, after
+        its commit (until then ``done`` is None and the call ends with "done in X s", the
+        server action without the commit)."""
         calls, limits, starts = {}, [], {}
         with open(self.log_path, encoding="utf-8", errors="replace") as handle:
             for line in handle:
-                if LIMIT_LINE.search(line):
+                if LIMIT_LINE.search(line) or PROBLEM_LINE.search(line):
                     limits.append(line.strip())
                 match = CRON_LINE.match(line.rstrip())
                 if not match:
@@ -145,6 +151,7 @@ class Server:
                 elif match["seconds"] is not None and name in starts:
                     mine.append([starts.pop(name), float(match["seconds"]), None, None])
                 elif match["done"] is not None and mine and mine[-1][2] is None:
+                    mine[-1][1] = max(mine[-1][1], at - mine[-1][0])  # committed
                     mine[-1][2:] = [int(match["done"]), int(match["remaining"])]
         return {name: [c for c in mine if c[0] >= since] for name, mine in calls.items()}, limits
 
@@ -207,7 +214,7 @@ def run(label, server, database, fake, press, kind, results, timeout):
     gaps = [b[0] - (a[0] + a[1]) for a, b in itertools.pairwise(worked)]
     if worked:
         gaps.insert(0, worked[0][0] - (started + button))
-    empty = len([c for c in calls if c[2] == 0 and c[0] <= seen_done])
+    empty = len([c for c in calls if c[2] == 0])  # e.g. the one after a run's last round
     row = {
         "run": label,
         "state": state or "not started",
@@ -326,7 +333,7 @@ def print_table(n, mode, results, floor, limits):
     failed = [r["run"] for r in results if r["state"] != "done"]
     if failed:
         print(f"# runs not done: {', '.join(failed)}")
-    print(f"# server log lines about a worker limit (CPU time, real time, exit): {len(limits)}")
+    print(f"# server log lines about a worker limit (CPU time, real time, exit) or an error: {len(limits)}")
     for line in limits[:10]:
         print(f"#   {line[:200]}")
 

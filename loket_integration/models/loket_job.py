@@ -39,10 +39,13 @@ actions that are due; its cron thread (or prefork cron worker) only looks again 
 poll, 60 s later, unless the database is notified. So every call that leaves work creates
 a due trigger of the jobs cron (``ir.cron._trigger``: committed, it notifies the cron
 threads and workers): the runner comes back as soon as its round of due actions is over,
-every other due action still gets its turn in each round, and the call that leaves no work
-drops the jobs cron's due triggers, so that nothing calls it again for nothing (Odoo drops
-those older than its round itself, not those made during it). Queuing a run and joining
-one trigger the cron as well; its hourly call picks up a run nobody woke.
+and every other due action still gets its turn in each round. A call that leaves no work
+creates none. When Odoo reschedules the cron after the last round, it drops the triggers
+older than that round; those made during it (by the calls before the last) bring one
+more call, which finds nothing to do and makes no trigger: then the cron sleeps until
+its next trigger or its hourly call, which picks up a run nobody woke. (The triggers are
+not deleted here: the runner's own transaction deletes them and would fail to serialize.)
+Queuing a run and joining one trigger the cron as well.
 
 Interruptions: whatever a batch needs to go on (ids still to do, a phase) is written in
 the same transaction as the batch's results, so a worker killed between batches leaves
@@ -155,8 +158,9 @@ class LoketJob(models.Model):
     @api.model
     def _loket_enqueue(self, integration, kind, payload=None, total=0, inline=None, res_id=0, held=None):
         """Start a run of ``kind`` for ``integration`` (or join the one already queued or
-        running for the same kind, integration and ``res_id``: that job is returned and
-        ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined).
+        running for the same kind, integration and ``res_id``: that job is returned,
+        ``_loket_job_join_<kind>(payload)`` lets it take on the new request, when defined,
+        and the jobs cron is triggered, unless ``inline`` is True: the caller runs it).
         A new job's ``_loket_job_prepare_<kind>()``, when defined, runs before its first batch
         (e.g. to move a long list out of the payload); ``held``, when given, is passed to it:
         Loket's data the request read already, which never goes in the payload (Loket users
@@ -263,17 +267,10 @@ class LoketJob(models.Model):
     @api.model
     def _loket_wake_runner(self, remaining):
         """While work remains, a due trigger of the jobs cron: Odoo's runner comes back when
-        its current round ends instead of at its next poll (60 s). Without work, the due
-        triggers go: the runner does not call the cron again for nothing."""
+        its current round ends instead of at its next poll (60 s)."""
         cron = self.env.ref("loket_integration.ir_cron_loket_jobs", raise_if_not_found=False)
-        if not cron:
-            return
-        if remaining:
+        if cron and remaining:
             cron.sudo()._trigger()
-        else:
-            self.env["ir.cron.trigger"].sudo().search(
-                [("cron_id", "=", cron.id), ("call_at", "<=", fields.Datetime.now())]
-            ).unlink()
 
     def _loket_run_batch(self):
         """One batch of this job, as the user who asked, in the integration's company.

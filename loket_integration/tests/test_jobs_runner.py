@@ -50,10 +50,6 @@ class TestJobsRunner(LoketCase):
         self.env.invalidate_all()
         return capture.records
 
-    def _due_triggers(self):
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        return Trigger.search([("cron_id", "=", self.cron.id), ("call_at", "<=", fields.Datetime.now())])
-
     def test_a_run_longer_than_a_round_wakes_the_runner_until_it_is_done(self):
         self.rows.action_apply()
         job = self.integration.loket_running_job_id
@@ -64,15 +60,22 @@ class TestJobsRunner(LoketCase):
         self.assertTrue(created, "work remains after the round: the runner is woken, not left to its next poll")
         self.assertTrue(all(t.call_at <= fields.Datetime.now() for t in created), "due now (Odoo notifies)")
 
-        created = self._runner_round()
+        self._runner_round()
         self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
-        self.assertFalse(created, "the round that ends the run does not call for another")
-        self.assertFalse(self._due_triggers(), "nothing is left that would call the jobs cron again")
+
+    def test_each_call_that_leaves_work_triggers_the_cron_and_no_other_does(self):
+        self.rows.action_apply()
+        job = self.integration.loket_running_job_id
+        with patch(f"{ADDON}.loket_employee_jobs.BATCH_SIZE", 3):  # two batches
+            for left, triggered in ((3, 1), (0, 0), (0, 0)):  # a batch, the last batch, a call with nothing to do
+                with self._capture_triggers() as capture:
+                    self._cron_process_jobs_once()
+                self.assertEqual(job.total_count - job.done_count, left)
+                self.assertEqual(len(capture.records), triggered, f"{left} rows left")
+        self.assertEqual(job.state, "done")
 
     def test_a_round_with_nothing_to_do_calls_for_nothing(self):
-        created = self._runner_round()
-        self.assertFalse(created)
-        self.assertFalse(self._due_triggers())
+        self.assertFalse(self._runner_round())
 
     def test_joining_a_run_wakes_the_runner(self):
         self.rows[:4].action_apply()
