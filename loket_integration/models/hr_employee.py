@@ -62,17 +62,15 @@ class HrEmployee(models.Model):
             employee.loket_pending_sync = row.pending_sync
 
     def action_open_loket_mapping(self):
-        """This employee's row of the Loket employees list (Loket users)."""
+        """The Loket employees list (Loket users), searched on this employee's Loket number."""
         self.ensure_one()
         self.env["loket.employee"].check_access("read")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Loket employee"),
-            "res_model": "loket.employee",
-            "res_id": self.loket_mapping_id.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        row = self.loket_mapping_id
+        action = self.env["loket.employee"]._loket_list_action(row.integration_id)
+        action["context"] = {"default_integration_id": row.integration_id.id}
+        if row.employee_number:
+            action["context"]["search_default_employee_number"] = row.employee_number
+        return action
 
     @api.constrains("loket_integration_id", "company_id")
     def _check_loket_integration_company(self):

@@ -54,8 +54,12 @@ class TestScreens(LoketCase):
         self.assertNotIn("loket_mapping_id", form._view["fields"])
         form = Form(employee.with_user(self.manager))
         self.assertEqual(form.loket_mapping_id, rows[1])
+        # "Open in the Loket employees list": the list, searched on this employee's number.
         action = employee.with_user(self.manager).action_open_loket_mapping()
-        self.assertEqual((action["res_model"], action["res_id"]), ("loket.employee", rows[1].id))
+        self.assertEqual(action["res_model"], "loket.employee")
+        self.assertEqual(action["view_mode"].split(",")[0], "list")
+        self.assertEqual(action["context"].get("search_default_employee_number"), 1)
+        self.assertNotIn("search_default_to_decide", action["context"])
 
     def test_employee_form_opens_for_a_plain_internal_user(self):
         rows = self._fetch()
@@ -91,11 +95,16 @@ class TestScreens(LoketCase):
         form = Form(contract.with_user(self.manager))
         employment = self.fake.employments_of(3)[0]
         self.assertEqual(form.loket_payroll_number, employment["payrollId"])
-        self.assertEqual(form.loket_employment_id, employment["id"])
         self.assertEqual(form.loket_shift_number, contract.loket_shift_number)
-        for name in ("loket_payroll_number", "loket_shift_number", "loket_employment_id"):
+        for name in ("loket_payroll_number", "loket_shift_number"):
             with self.assertRaisesRegex(AssertionError, "readonly"):
                 setattr(form, name, False)
+        # Loket's id of the employment (a UUID) means nothing to a person: for the technical view only.
+        self.assertNotIn("loket_employment_id", form._view["fields"])
+        # (base.group_no_one follows the session's debug mode, which a test has not: read the view.)
+        view = self.env.ref("loket_integration.hr_contract_view_form_loket")
+        [node] = etree.fromstring(view.arch).xpath("//field[@name='loket_employment_id']")
+        self.assertEqual((node.get("groups"), node.get("readonly")), ("base.group_no_one", "1"))
 
     def test_from_loket_filter_finds_the_bound_employees(self):
         rows = self._fetch()
