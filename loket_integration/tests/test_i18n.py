@@ -44,21 +44,23 @@ def _listed(title, terms):
 
 @tagged("post_install", "-at_install")
 class TestDutch(TransactionCase):
+    module = MODULE  # an addon of this repository: the journal addon's tests check its own Dutch too
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.pot = polib.pofile(file_path(f"{MODULE}/i18n/{MODULE}.pot"))
-        cls.nl = polib.pofile(file_path(f"{MODULE}/i18n/nl.po"))
+        cls.pot = polib.pofile(file_path(f"{cls.module}/i18n/{cls.module}.pot"))
+        cls.nl = polib.pofile(file_path(f"{cls.module}/i18n/nl.po"))
         cls.pot_ids = {entry.msgid for entry in cls.pot if not entry.obsolete}
 
     def test_pot_is_odoos_export_of_the_code(self):
-        reader = TranslationModuleReader(self.env.cr, modules=[MODULE])
-        terms = {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == MODULE}
+        reader = TranslationModuleReader(self.env.cr, modules=[self.module])
+        terms = {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == self.module}
         self.assertGreater(len(terms), 100)  # the reader found the module's fields, views and messages
         missing, obsolete = sorted(terms - self.pot_ids), sorted(self.pot_ids - terms)
         self.assertFalse(
             missing or obsolete,
-            f"i18n/{MODULE}.pot is out of date with the code: {REDO}.\n"
+            f"i18n/{self.module}.pot is out of date with the code: {REDO}.\n"
             + _listed("Terms of the code missing from the .pot", missing)
             + "\n"
             + _listed("Terms of the .pot no longer in the code", obsolete),
@@ -100,14 +102,14 @@ class TestDutch(TransactionCase):
     def test_odoo_shows_the_dutch_of_every_term(self):
         """Loaded the way Odoo loads it, nl.po gives every record, view and message its Dutch text."""
         self.env["res.lang"]._activate_lang("nl_NL")
-        self.env["ir.module.module"]._load_module_terms([MODULE], ["nl_NL"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms([self.module], ["nl_NL"], overwrite=True)
         expected = {entry.msgid: entry.msgstr for entry in self.nl if entry.msgstr and not entry.fuzzy}
-        reader = TranslationModuleReader(self.env.cr, modules=[MODULE], lang="nl_NL")
+        reader = TranslationModuleReader(self.env.cr, modules=[self.module], lang="nl_NL")
         not_shown = sorted(
             {
                 f"{name} {res_id}: {source!r}"
                 for module, _type, name, res_id, source, value, _comments in reader
-                if module == MODULE and source in expected and (value or source) != expected[source]
+                if module == self.module and source in expected and (value or source) != expected[source]
             }
         )
         self.assertFalse(not_shown, _listed("Terms Odoo does not show in Dutch after loading nl.po", not_shown))

@@ -7,3 +7,4 @@ from . import test_cron
 from . import test_rights
 from . import test_screens
 from . import test_sandbox_demo
+from . import test_i18n
