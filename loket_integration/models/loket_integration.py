@@ -172,7 +172,11 @@ class LoketIntegration(models.Model):
         """Loket's distribution units and payroll components of the chosen administration,
         so that cost centers and component numbers can be entered at once. A fault keeps the
         choice and says on the integration which buttons fetch them later."""
-        for integration in self.filtered(lambda i: i._loket_can_call()):
+        # Not ``_loket_can_call()``: in the login's own request the stored refresh token is
+        # committed on a cursor of its own, after this transaction's snapshot (REPEATABLE READ):
+        # ``has_refresh_token`` reads False here. The client reads the tokens under their lock.
+        ready = self.filtered(lambda i: i.loket_administration_id and all(i._loket_oauth_client_config()))
+        for integration in ready:
             try:
                 with self.env.cr.savepoint():
                     integration.action_refresh_distribution_units()

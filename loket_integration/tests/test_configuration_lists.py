@@ -30,3 +30,10 @@ class TestConfigurationLists(LoketCase):
         self.assertFalse(self.integration.distribution_unit_ids)
         chatter = "\n".join(self.integration.message_ids.mapped("body"))
         self.assertIn("Fetch distribution units from Loket", chatter)
+
+    def test_the_login_that_chooses_the_only_administration_fetches_the_lists(self):
+        # The OAuth callback's path: the login lists one administration and chooses it.
+        self.integration._loket_exchange_code(self.fake.issue_code(self.integration._loket_redirect_uri()))
+        self.assertTrue(self.integration.administration_option_id)
+        self.assertTrue(self.integration.distribution_unit_ids, "the cost center dropdown would say 'No records'")
+        self.assertTrue(self.integration.payroll_component_ids)

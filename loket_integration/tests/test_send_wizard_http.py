@@ -37,6 +37,9 @@ class TestSendThroughTheWizard(SendMixin, ExportMixin, LoketHttpCase):
         self.assertEqual(action["tag"], "display_notification")  # what the send did, then the export
         opened = action["params"]["next"]
         self.assertEqual(opened["res_model"], "loket.export")
+        # The web client opens ``next`` as it is (the server completes only the returned
+        # action): without its views it fails on ``action.views.map`` ("Oops!", browser walk).
+        self.assertEqual(opened.get("views"), [[False, "form"]])
         return self.env["loket.export"].browse(opened["res_id"])
 
     def test_deleted_lines_reach_loket_as_zero(self):

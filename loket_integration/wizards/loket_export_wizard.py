@@ -259,6 +259,7 @@ class LoketExportWizard(models.TransientModel):
             "res_model": "loket.export",
             "res_id": export.id,
             "view_mode": "form",
+            "views": [(False, "form")],  # opened as a notification's ``next`` too, which the server does not complete
             "target": "current",
         }
 
