@@ -241,8 +241,18 @@ class LoketEmployee(models.Model):
                 "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"}
                 if left
-                else self._loket_list_action(integrations),
+                else self._loket_list_next(integrations),
             },
+        }
+
+    @api.model
+    def _loket_list_next(self, integrations):
+        """``_loket_list_action(integrations)`` as the next action of a notification: through a
+        server action, so that the web client loads it (and renders its help as HTML)."""
+        return {
+            "type": "ir.actions.server",
+            "id": self.env.ref("loket_integration.action_server_loket_employee_list").id,
+            "context": {"loket_integration_ids": integrations.ids},
         }
 
     @api.model
@@ -279,7 +289,7 @@ class LoketEmployee(models.Model):
         if not self._loket_count_rows([("status", "=", "to_decide")]):
             title = self.env._("Nothing to decide")
             text = self.env._(
-                "Nothing to decide: all %(count)s Loket employees are added, mapped or not imported. "
+                "All %(count)s Loket employees are added, mapped or not imported. "
                 "Remove the filter “To decide” to see them.",
                 count=total,
             )

@@ -113,7 +113,7 @@ class LoketIntegration(models.Model):
                     new=job.new_count,
                     to_decide=to_decide,
                 ),
-                "next": self.action_open_loket_employees(),
+                "next": self.env["loket.employee"]._loket_list_next(self),
             },
         }
 

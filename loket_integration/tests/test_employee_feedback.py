@@ -24,6 +24,14 @@ class TestEmployeeFeedback(LoketCase):
     def _rows(self):
         return self.integration.loket_employee_ids.sorted("employee_number")
 
+    def _next_list(self, action):
+        """The list a notification's next action opens, run as the web client runs it
+        (a server action, as the person who clicked)."""
+        following = action["params"]["next"]
+        self.assertEqual(following["type"], "ir.actions.server")
+        server = self.env["ir.actions.server"].with_user(self.manager).browse(following["id"])
+        return server.with_context(**following["context"]).run()
+
     def _help(self):
         return str(self.env["loket.employee"].with_user(self.manager).get_empty_list_help(ORIGINAL_HELP))
 
@@ -31,7 +39,7 @@ class TestEmployeeFeedback(LoketCase):
         action = self.integration.action_fetch_employees()
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["message"], "6 Loket employee(s) fetched: 6 new, 6 to decide.")
-        listed = action["params"]["next"]
+        listed = self._next_list(action)
         self.assertEqual(
             (listed["res_model"], listed["domain"]), ("loket.employee", [("integration_id", "=", self.integration.id)])
         )
@@ -44,7 +52,7 @@ class TestEmployeeFeedback(LoketCase):
         self.assertEqual(action["params"]["message"], "6 Loket employee(s) added to Odoo.")
         self.assertEqual(action["params"]["type"], "success")
         # Nothing is left to decide: the list of all the integration's rows, not an empty filter.
-        listed = action["params"]["next"]
+        listed = self._next_list(action)
         self.assertEqual(listed["res_model"], "loket.employee")
         self.assertNotIn("search_default_to_decide", listed["context"])
         self.assertIn("Nothing to decide", listed["help"])
@@ -72,7 +80,7 @@ class TestEmployeeFeedback(LoketCase):
         self._rows().action_add()
         action = self.integration.action_fetch_employees()
         self.assertEqual(action["params"]["message"], "6 Loket employee(s) fetched: 0 new, 0 to decide.")
-        listed = action["params"]["next"]
+        listed = self._next_list(action)
         self.assertNotIn("search_default_to_decide", listed["context"])
         self.assertIn("Nothing to decide", listed["help"])
 
@@ -82,4 +90,4 @@ class TestEmployeeFeedback(LoketCase):
         self.assertIn("No Loket employee matches these filters", self._help())
         self._rows().action_add()
         self.assertIn("Nothing to decide", self._help())
-        self.assertIn("all 6 Loket employees", self._help())
+        self.assertIn("All 6 Loket employees are added, mapped or not imported", self._help())
