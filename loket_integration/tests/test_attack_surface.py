@@ -94,6 +94,13 @@ ATTACKS = [
         model_level=True,
     ),
     Attack("loket.employee", "write", ADMINS, lambda t, r: r.write({"decision": "skip"})),
+    Attack(
+        "loket.employee",
+        "get_empty_list_help",
+        LOKET_USERS,
+        lambda t, r: r.browse().get_empty_list_help("<p>Geen regels</p>"),
+        model_level=True,
+    ),
     Attack("loket.employee", "action_add", ADMINS),
     Attack("loket.employee", "action_skip", ADMINS),
     Attack("loket.employee", "action_map_suggested", ADMINS),
