@@ -22,10 +22,11 @@ from unittest.mock import patch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import add_all_employees, connect, fake_loket, month_of_hours, odoo_env, throwaway_database
+from common import add_all_employees, configure_odoo, connect, fake_loket, month_of_hours, odoo_env, throwaway_database
 
 
 def main():
+    configure_odoo()  # the addon of this working copy, not of an editable install elsewhere
     from odoo.addons.loket_integration.loket.payroll_csv import build_payroll_csv
     from odoo.addons.loket_integration.loket.payroll_period_data import BATCH_SIZE
     from odoo.addons.loket_integration.loket.transport import Transport

@@ -25,7 +25,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ROOT, odoo_env, throwaway_database
+from common import ROOT, configure_odoo, odoo_env, throwaway_database
 from run_tests import addons_path, pg_args
 
 
@@ -100,6 +100,7 @@ def client_loop(base, db, integration_id, until, counts, errors):
 
 
 def main():
+    configure_odoo()  # the addon of this working copy, not of an editable install elsewhere
     from odoo.addons.loket_integration.loket.testing import FakeLoketServer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
