@@ -6,6 +6,7 @@ import time
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools import formatLang
 
 from ..loket.employee_mapper import contract_values, employee_values, minimal_bundle, row_summary
 from .loket_job import INLINE_LIMIT
@@ -445,7 +446,7 @@ class LoketIntegration(models.Model):
             changed=state["changed"],
             failed=len(failed),
             new=len(new_rows),
-            seconds=round(time.time() - state["started"], 1),
+            seconds=formatLang(self.env, time.time() - state["started"], digits=1),  # "0,2" in Dutch
         )
         now = fields.Datetime.now()
         values = {"last_sync": now, "last_sync_summary": summary}

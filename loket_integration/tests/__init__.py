@@ -5,6 +5,7 @@ from . import (
     test_company_isolation,
     test_configuration_lists,
     test_connect,
+    test_dutch_numbers,
     test_contract_states,
     test_employee_bad_input,
     test_employee_feedback,

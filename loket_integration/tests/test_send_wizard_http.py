@@ -40,6 +40,10 @@ class TestSendThroughTheWizard(SendMixin, ExportMixin, LoketHttpCase):
         # The web client opens ``next`` as it is (the server completes only the returned
         # action): without its views it fails on ``action.views.map`` ("Oops!", browser walk).
         self.assertEqual(opened.get("views"), [[False, "form"]])
+        # In the exports' own action (its URL and breadcrumb), not in the timesheets' action the
+        # wizard was opened from, whose URL took the export's id for a timesheet's (point 9).
+        self.assertEqual(opened.get("xml_id"), "loket_integration.action_loket_export")
+        self.assertEqual(opened.get("target"), "main")
         return self.env["loket.export"].browse(opened["res_id"])
 
     def test_deleted_lines_reach_loket_as_zero(self):

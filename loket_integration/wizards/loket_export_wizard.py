@@ -252,16 +252,14 @@ class LoketExportWizard(models.TransientModel):
         recipients = self.recipient_ids if self.delivery == "both" and self.has_entries else None
         return self._generate_export(recipients, send=True, allow_empty=self.loket_holds_values)
 
-    @staticmethod
-    def _open_export(export):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "loket.export",
-            "res_id": export.id,
-            "view_mode": "form",
-            "views": [(False, "form")],  # opened as a notification's ``next`` too, which the server does not complete
-            "target": "current",
-        }
+    def _open_export(self, export):
+        """The export's form in the exports' own action, replacing the screens the wizard was
+        opened from: its URL and breadcrumb are the export's ("Loket exports / file"), not the
+        timesheets' (whose URL took the export's id for a timesheet's). It carries its views:
+        it is also opened as a notification's ``next``, which the server does not complete."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_export")
+        action.update(res_id=export.id, view_mode="form", views=[(False, "form")], target="main")
+        return action
 
     def _generate_export(self, recipients, send=False, allow_empty=False):
         """The export, opened; for many employees a notification that the background makes
