@@ -15,12 +15,12 @@ from run_tests import addons_path, pg_args  # noqa: E402
 
 
 @contextlib.contextmanager
-def throwaway_database(prefix):
-    """Create a database with loket_integration installed; drop it afterwards."""
+def throwaway_database(prefix, modules="loket_integration"):
+    """Create a database with ``modules`` (loket_integration) installed; drop it afterwards."""
     os.environ.setdefault("PGPASSWORD", "odoo")
     db = f"{prefix}_{os.getpid()}"
     base = [sys.executable, "-m", "odoo", *pg_args(), "--addons-path", addons_path()]
-    install = [*base, "-d", db, "-i", "loket_integration", "--stop-after-init", "--without-demo", "all",
+    install = [*base, "-d", db, "-i", modules, "--stop-after-init", "--without-demo", "all",
                "--log-level", "warn", "--max-cron-threads", "0"]  # fmt: skip
     started = time.monotonic()
     subprocess.run(install, check=True, cwd=ROOT)

@@ -16,6 +16,9 @@
         "views/menus.xml",
         "data/ir_cron.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["loket_integration_account/static/tests/tours/**/*"],
+    },
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -271,6 +271,17 @@ class LoketJournalRunBooking(models.Model):
             )
         return {",".join(str(account.id) for account in targets): 100}
 
+    def _move_ref(self):
+        """The entry's reference: Loket's run and payroll period."""
+        return self.env._(
+            "Loket journal run %(number)s, payroll period %(year)s/%(period)02d (%(start)s - %(end)s)",
+            number=self.sequence_number,
+            year=self.year,
+            period=self.period_number,
+            start=format_date(self.env, self.period_start),
+            end=format_date(self.env, self.period_end),
+        )
+
     def _create_move(self, lines):
         settings = self.settings_id
         date = self.period_end if settings.date_choice == "period_end" and self.period_end else False
@@ -278,14 +289,7 @@ class LoketJournalRunBooking(models.Model):
             "move_type": "entry",
             "journal_id": settings.journal_id.id,
             "date": date or fields.Date.context_today(self),
-            "ref": self.env._(
-                "Loket journal run %(number)s, payroll period %(year)s/%(period)02d (%(start)s - %(end)s)",
-                number=self.sequence_number,
-                year=self.year,
-                period=self.period_number,
-                start=format_date(self.env, self.period_start),
-                end=format_date(self.env, self.period_end),
-            ),
+            "ref": self._move_ref(),
             "loket_journal_run_id": self.id,
             "line_ids": [fields.Command.create(line) for line in lines],
         }

@@ -8,3 +8,4 @@ from . import test_rights
 from . import test_screens
 from . import test_sandbox_demo
 from . import test_i18n
+from . import test_tour

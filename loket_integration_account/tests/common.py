@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from odoo import Command
 
-from odoo.addons.loket_integration.tests.common import LoketCase
+from odoo.addons.loket_integration.tests.common import LoketCase, LoketHttpCase
 
 # Loket's ledger accounts in the fake's journal (code: Odoo account type); 4005 (overtime) is
 # left out of the chart so that a test can see an account without counterpart.
@@ -32,12 +32,13 @@ def loket_sums(rows):
     return {code: tuple(value) for code, value in sums.items()}
 
 
-class JournalCase(LoketCase):
+class JournalSetUp:
+    """The company, chart, journal and analytic accounts of the payroll journal's tests."""
+
     n_employees = 6
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_journal(cls):
         cls.company = cls._make_company("Krakeling B.V.")
         cls.integration.company_id = cls.company
         cls._connect()
@@ -103,3 +104,19 @@ class JournalCase(LoketCase):
         self.env.flush_all()
         self.env.cr.postcommit.run()
         self.env.invalidate_all()
+
+
+class JournalCase(JournalSetUp, LoketCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_journal()
+
+
+class JournalHttpCase(JournalSetUp, LoketHttpCase):
+    """The same in a real browser (tours): the fake Loket answers the server's requests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_journal()

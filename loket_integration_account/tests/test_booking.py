@@ -170,3 +170,34 @@ class TestBooking(JournalCase):
         from odoo.addons.loket_integration.loket import resources
 
         return resources
+
+
+@tagged("post_install", "-at_install")
+class TestBookingCurrencyAndLanguage(JournalCase):
+    """Loket's amounts are euros whatever the company keeps its books in; the entry's
+    reference is the company's, whoever books it."""
+
+    def test_a_company_in_dollars_sees_euros_and_booking_is_refused_clearly(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.company.currency_id = usd
+        run, _loket_run = self._run(3)
+        self.assertEqual(run.currency_id.name, "EUR", "Loket's totals are euros")
+        list_arch = self.env["loket.journal.run"].get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="currency_id"', list_arch)
+        with self.assertRaises(UserError) as err:
+            run.action_book()
+        self.assertIn("euros", str(err.exception))
+        self.assertIn("USD", str(err.exception))
+        self.assertFalse(run.move_id)
+
+    def test_the_reference_is_in_the_company_s_language_whoever_books(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(["loket_integration_account"], ["nl_NL"], overwrite=True)
+        self.company.partner_id.lang = "nl_NL"
+        run, loket_run = self._run(3)
+        self.assertEqual(self.env.user.lang, "en_US")
+        run.with_context(lang="en_US").action_book()
+        self.assertTrue(run.move_id.ref.startswith(f"Loket-journaalrun {loket_run['sequenceNumber']}, verloningsperiode"))
+        self.assertIn(f"{YEAR}/03", run.move_id.ref)
+        self.assertIn(f"(01-03-{YEAR} - 31-03-{YEAR})", run.move_id.ref, "Dutch dates")

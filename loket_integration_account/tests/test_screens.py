@@ -71,3 +71,11 @@ class TestScreens(JournalCase):
         )
         action = self.settings.with_user(self.accountant).action_open_runs()
         self.assertEqual(self.env["loket.journal.run"].search(action["domain"]), self.settings.run_ids)
+
+    def test_unmapped_accounts_block_booking_and_say_so_as_a_warning(self):
+        arch = self.env["loket.journal.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        alert = etree.fromstring(arch).xpath("//div[contains(@class, 'alert')][.//field[@name='unmapped_count']]")
+        self.assertEqual(len(alert), 1)
+        classes = alert[0].get("class").split()
+        self.assertTrue({"alert-warning", "alert-danger"} & set(classes), f"a blocking message, not {classes}")
+        self.assertNotIn("alert-info", classes)
