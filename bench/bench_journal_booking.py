@@ -149,7 +149,7 @@ def measure(n, per_center, repeat):
         with fake_loket(n) as fake:
             units = spread_over_cost_centers(fake, per_center)
             started = time.perf_counter()
-            settings, run = set_up(env, fake, units)
+            _settings, run = set_up(env, fake, units)
             rows = len(fake.journal_results(run.loket_id))
             lines = plain_lines(run, fake)
             print(f"# {n} employees, {len(units)} cost centers: {rows} Loket lines, {len(lines)} entry lines "
@@ -172,8 +172,11 @@ def measure(n, per_center, repeat):
             "plain_peak": plain_peak,
             "booking_peak": booking_peak,
         }
-        print(f"{'plain account.move create':<28} wall={result['plain']:7.2f} s  (all: "
-              f"{', '.join(f'{s:.2f}' for s in plain)})  peak_python_memory={plain_peak / 2**20:7.1f} MiB", flush=True)
+        print(
+            f"{'plain account.move create':<28} wall={result['plain']:7.2f} s  (all: "
+            f"{', '.join(f'{s:.2f}' for s in plain)})  peak_python_memory={plain_peak / 2**20:7.1f} MiB",
+            flush=True,
+        )
         print(f"{'booking (Book in Odoo)':<28} wall={result['booking']:7.2f} s  (all: "
               f"{', '.join(f'{s:.2f}' for s in booking)})  peak_python_memory={booking_peak / 2**20:7.1f} MiB",
               flush=True)  # fmt: skip

@@ -14,7 +14,6 @@ from .loket_journal_settings import LoketFault, check_journal_rights, form_actio
 _logger = logging.getLogger(__name__)
 
 UNIQUE_BOOKING = "account_move_loket_journal_run_unique"
-LOKET_CURRENCY = "EUR"
 
 
 class LoketJournalRunBooking(models.Model):
@@ -59,15 +58,7 @@ class LoketJournalRunBooking(models.Model):
                     self.env._("%(run)s is not removed or replaced in Loket: its booking stays.", run=run.display_name)
                 )
             move = run.move_id.sudo()  # rights checked above; a system administrator may lack Accounting's
-            reason = (
-                self.env._("Loket removed %(run)s.", run=run.display_name)
-                if run.loket_status == str(J.REMOVED)
-                else self.env._(
-                    "%(run)s was replaced in Loket by %(new)s.",
-                    run=run.display_name,
-                    new=run.replaced_by_id.display_name,
-                )
-            )
+            reason = run._undo_reason()
             if move.state == "draft":
                 move.unlink()
                 run.sudo().write({"warning": self.env._("Draft entry deleted: %(reason)s", reason=reason)})
@@ -76,7 +67,9 @@ class LoketJournalRunBooking(models.Model):
                     [
                         {
                             "date": fields.Date.context_today(self),
-                            "ref": self.env._("Reversal: %(reason)s", reason=reason),
+                            "ref": run._company_env()._(
+                                "Reversal: %(reason)s", reason=run.with_env(run._company_env())._undo_reason()
+                            ),
                         }
                     ],
                     cancel=True,
@@ -90,6 +83,14 @@ class LoketJournalRunBooking(models.Model):
                     }
                 )
         return True
+
+    def _undo_reason(self):
+        """Why the booking is undone (in this environment's language)."""
+        if self.loket_status == str(J.REMOVED):
+            return self.env._("Loket removed %(run)s.", run=self.display_name)
+        return self.env._(
+            "%(run)s was replaced in Loket by %(new)s.", run=self.display_name, new=self.replaced_by_id.display_name
+        )
 
     def action_open_move(self):
         check_journal_rights(self.env, manage=False)
@@ -113,10 +114,14 @@ class LoketJournalRunBooking(models.Model):
             raise UserError(
                 self.env._("Choose the journal to book %(name)s's payroll in first.", name=settings.display_name)
             )
-        if settings.company_id.currency_id.name != LOKET_CURRENCY:
+        if settings.company_id.currency_id != self.currency_id:
+            # A company whose books are not in euros: no conversion at a rate of Odoo's, which
+            # would make the entry differ from Loket's journal (and a Dutch employer's books
+            # are in euros); the bookkeeper books it where the books are in euros.
             raise UserError(
                 self.env._(
-                    "Loket's payroll is in euros; %(company)s keeps its books in %(currency)s.",
+                    "Loket's payroll is in euros; %(company)s keeps its books in %(currency)s. "
+                    "Book Loket's journal in a company whose currency is the euro.",
                     company=settings.company_id.name,
                     currency=settings.company_id.currency_id.name,
                 )
@@ -174,7 +179,7 @@ class LoketJournalRunBooking(models.Model):
         return move
 
     def _money(self, amount):
-        return formatLang(self.env, float(amount), currency_obj=self.company_id.currency_id)
+        return formatLang(self.env, float(amount), currency_obj=self.currency_id)
 
     def _move_lines(self, entry, warnings):
         """``account.move.line`` values of ``entry``, debit and credit lines apart."""
@@ -271,15 +276,22 @@ class LoketJournalRunBooking(models.Model):
             )
         return {",".join(str(account.id) for account in targets): 100}
 
+    def _company_env(self):
+        """The environment in the company's language (its partner's): the entry belongs to the
+        company's books, so its texts do not depend on who booked it (a Dutch bookkeeper, an
+        English administrator, the scheduled action)."""
+        return self.with_context(lang=self.company_id.partner_id.lang or "en_US").env
+
     def _move_ref(self):
-        """The entry's reference: Loket's run and payroll period."""
-        return self.env._(
+        """The entry's reference, in the company's language: Loket's run and payroll period."""
+        env = self._company_env()
+        return env._(
             "Loket journal run %(number)s, payroll period %(year)s/%(period)02d (%(start)s - %(end)s)",
             number=self.sequence_number,
             year=self.year,
             period=self.period_number,
-            start=format_date(self.env, self.period_start),
-            end=format_date(self.env, self.period_end),
+            start=format_date(env, self.period_start),
+            end=format_date(env, self.period_end),
         )
 
     def _create_move(self, lines):

@@ -56,7 +56,8 @@ class LoketJournalRun(models.Model):
     )
     integration_id = fields.Many2one(related="settings_id.integration_id", store=True, index=True)
     company_id = fields.Many2one(related="settings_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Loket pays in euros: its totals are shown in euros whatever the company's currency.
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     loket_id = fields.Char("Loket id", required=True, readonly=True)
     sequence_number = fields.Integer("Run", readonly=True, help="Loket's sequence number of the journal run")
     sequence_number_approved = fields.Integer("Payroll run", readonly=True)
@@ -86,6 +87,9 @@ class LoketJournalRun(models.Model):
     _sql_constraints = [
         ("loket_unique", "unique(integration_id, loket_id)", "This Loket journal run is listed already."),
     ]
+
+    def _compute_currency_id(self):
+        self.currency_id = self.env.ref("base.EUR")
 
     @api.depends("year", "period_number", "sequence_number")
     def _compute_display_name(self):

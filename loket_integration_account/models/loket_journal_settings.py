@@ -60,7 +60,6 @@ class LoketJournalSettings(models.Model):
         "loket.integration", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="integration_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     journal_id = fields.Many2one(
         "account.journal",
         check_company=True,
@@ -121,6 +120,12 @@ class LoketJournalSettings(models.Model):
     _sql_constraints = [
         ("integration_unique", "unique(integration_id)", "This Loket integration has its payroll journal already.")
     ]
+
+    @api.depends("integration_id")
+    def _compute_display_name(self):
+        # The integration's name: accountants read the payroll journal, not the integration.
+        for settings in self:
+            settings.display_name = settings.integration_id.sudo().display_name
 
     def _default_reviewer(self):
         user = self.env.user

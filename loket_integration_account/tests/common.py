@@ -119,4 +119,5 @@ class JournalHttpCase(JournalSetUp, LoketHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.rsps.add_passthru("http://127.0.0.1:")  # the browser's debugger, as well as Odoo itself
         cls._setup_journal()

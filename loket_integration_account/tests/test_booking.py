@@ -198,6 +198,7 @@ class TestBookingCurrencyAndLanguage(JournalCase):
         run, loket_run = self._run(3)
         self.assertEqual(self.env.user.lang, "en_US")
         run.with_context(lang="en_US").action_book()
-        self.assertTrue(run.move_id.ref.startswith(f"Loket-journaalrun {loket_run['sequenceNumber']}, verloningsperiode"))
+        number = loket_run["sequenceNumber"]
+        self.assertTrue(run.move_id.ref.startswith(f"Loket-journaalrun {number}, verloningsperiode"), run.move_id.ref)
         self.assertIn(f"{YEAR}/03", run.move_id.ref)
-        self.assertIn(f"(01-03-{YEAR} - 31-03-{YEAR})", run.move_id.ref, "Dutch dates")
+        self.assertIn(f"(01-03-{YEAR} t/m 31-03-{YEAR})", run.move_id.ref, "Dutch dates")

@@ -79,3 +79,13 @@ class TestScreens(JournalCase):
         classes = alert[0].get("class").split()
         self.assertTrue({"alert-warning", "alert-danger"} & set(classes), f"a blocking message, not {classes}")
         self.assertNotIn("alert-info", classes)
+
+    def test_an_accountant_opens_the_payroll_journal_without_rights_on_the_integration(self):
+        # As the web client opens the form: its display name (breadcrumbs) and fields.
+        self.assertFalse(self.manager.has_group("loket_integration.group_loket_user"))
+        for user in (self.manager, self.accountant):
+            values = self.settings.with_user(user).web_read(
+                {"display_name": {}, "integration_id": {"fields": {"display_name": {}}}}
+            )
+            self.assertEqual(values[0]["display_name"], self.integration.name)
+            self.assertEqual(values[0]["integration_id"]["display_name"], self.integration.name)

@@ -37,7 +37,8 @@ class TestJournalTour(JournalHttpCase):
                 cls.env,
                 login=login,
                 lang=lang,
-                groups="base.group_user,account.group_account_manager",
+                # Full accounting features: the entry's lines (Odoo shows them to its accountants only).
+                groups="base.group_user,account.group_account_manager,account.group_account_user",
                 company_id=cls.company.id,
                 company_ids=[Command.set(cls.company.ids)],
             )
@@ -52,13 +53,14 @@ class TestJournalTour(JournalHttpCase):
         self.settings.account_ids.filtered(lambda row: row.code == UNMAPPED).account_id = False
         account = self.accounts[UNMAPPED]
         params = {
+            "integration": self.integration.name,
             "code": UNMAPPED,
             "account": f"{account.code} {account.name}",
             "sequence": run.sequence_number,
             "ref": run._move_ref(),
         }
         self.start_tour(
-            f"/odoo/action-loket_integration_account.action_loket_journal_settings/{self.settings.id}",
+            "/odoo/action-loket_integration_account.action_loket_journal_settings",
             "loket_journal_book_tour",
             login=login,
             cookies={COOKIE: quote(json.dumps(params))},

@@ -42,11 +42,17 @@ registry.category("web_tour.tours").add("loket_journal_book_tour", {
     steps: () => {
         const p = tourParams();
         return [
+            headersNotCut(".o_list_view", "The payroll journals' headers are whole"),
+            {
+                content: "Open the integration's payroll journal",
+                trigger: `.o_list_view tr.o_data_row td[name=integration_id]:contains(${p.integration})`,
+                run: "click",
+            },
+            headersNotCut(".o_form_view div[name=account_ids]", "The ledger accounts' headers are whole"),
             {
                 content: "The payroll journal says, as a warning, that a Loket ledger account has no Odoo account",
                 trigger: `.o_form_view .alert-warning div[name=unmapped_count]:contains(1)`,
             },
-            headersNotCut(".o_form_view div[name=account_ids]", "The ledger accounts' headers are whole"),
             {
                 content: `Open the mapping of Loket's ${p.code}`,
                 trigger: `.o_form_view div[name=account_ids] tr.o_data_row:has(td[name=code]:contains(${p.code})) td[name=account_id]`,
