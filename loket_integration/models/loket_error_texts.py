@@ -1,0 +1,34 @@
+"""Loket's failures in the reader's language.
+
+The client (``loket/``) knows no Odoo: its errors carry an English text for the log and a
+``kind``. Here each kind becomes a sentence of the reader's language (the environment's);
+Loket's own words, when it gave any, follow unchanged (they are Loket's, in Dutch)."""
+
+from odoo import models
+
+
+class LoketIntegration(models.Model):
+    # One concept per file: how Loket's failures are worded lives in a file of its own.
+    _inherit = "loket.integration"  # pylint: disable=consider-merging-classes-inherited
+
+    def _loket_error_reason(self, exc):
+        """What failed, for a person: the sentence of ``exc``'s kind, then what Loket said."""
+        _ = self.env._
+        texts = {
+            "failed": _("The request to Loket failed."),
+            "credentials": _("Loket rejected the login."),
+            "client_rejected": _("Loket rejected the client id or secret (Settings → Loket.nl)."),
+            "refresh_token": _("Loket rejected the refresh token; the integration must be connected again."),
+            "no_refresh_token": _("The integration has no Loket login; connect it first."),
+            "forbidden": _("The Loket user has no rights for this request."),
+            "not_found": _("Loket does not know what was asked."),
+            "refused": _("Loket refused the request."),
+            "rate_limited": _("Loket's limit of requests was reached; try again in a few minutes."),
+            "server_error": _("Loket had an internal error; try again later."),
+            "unreachable": _("Loket could not be reached. Check the internet connection or try again later."),
+            "not_json": _("Loket's answer was not what its API describes; try again later."),
+            "partial_answer": _("Loket answered only part of what was asked; try again later."),
+        }
+        reason = texts.get(getattr(exc, "kind", None)) or exc.text
+        said = getattr(exc, "loket_text", "")
+        return _("%(reason)s Loket said: %(text)s", reason=reason, text=said) if said else reason
