@@ -456,7 +456,10 @@ class LoketIntegration(models.Model):
             "res_model": "loket.integration",
             "view_mode": "form",
             "target": "current",
-            "context": {"default_name": self.env.company.name},
+            # No environment is chosen for the admin: an untouched form is not saved on leaving
+            # (Odoo saves a valid new record when the page is left), and none points at Loket's
+            # production by default.
+            "context": {"default_name": self.env.company.name, "default_environment": False},
         }
 
     # -- screens: the form's next step ----------------------------------------------------

@@ -24,6 +24,7 @@ from . import (
     test_run_counters,
     test_loket_control_characters,
     test_install,
+    test_readme_tour,
     test_sandbox,
     test_screens,
     test_security_findings,
