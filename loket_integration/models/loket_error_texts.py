@@ -13,22 +13,21 @@ class LoketIntegration(models.Model):
 
     def _loket_error_reason(self, exc):
         """What failed, for a person: the sentence of ``exc``'s kind, then what Loket said."""
-        _ = self.env._
         texts = {
-            "failed": _("The request to Loket failed."),
-            "credentials": _("Loket rejected the login."),
-            "client_rejected": _("Loket rejected the client id or secret (Settings → Loket.nl)."),
-            "refresh_token": _("Loket rejected the refresh token; the integration must be connected again."),
-            "no_refresh_token": _("The integration has no Loket login; connect it first."),
-            "forbidden": _("The Loket user has no rights for this request."),
-            "not_found": _("Loket does not know what was asked."),
-            "refused": _("Loket refused the request."),
-            "rate_limited": _("Loket's limit of requests was reached; try again in a few minutes."),
-            "server_error": _("Loket had an internal error; try again later."),
-            "unreachable": _("Loket could not be reached. Check the internet connection or try again later."),
-            "not_json": _("Loket's answer was not what its API describes; try again later."),
-            "partial_answer": _("Loket answered only part of what was asked; try again later."),
+            "failed": self.env._("The request to Loket failed."),
+            "credentials": self.env._("Loket rejected the login."),
+            "client_rejected": self.env._("Loket rejected the client id or secret (Settings → Loket.nl)."),
+            "refresh_token": self.env._("Loket rejected the refresh token; the integration must be connected again."),
+            "no_refresh_token": self.env._("The integration has no Loket login; connect it first."),
+            "forbidden": self.env._("The Loket user has no rights for this request."),
+            "not_found": self.env._("Loket does not know what was asked."),
+            "refused": self.env._("Loket refused the request."),
+            "rate_limited": self.env._("Loket's limit of requests was reached; try again in a few minutes."),
+            "server_error": self.env._("Loket had an internal error; try again later."),
+            "unreachable": self.env._("Loket could not be reached. Check the internet connection or try again later."),
+            "not_json": self.env._("Loket's answer was not what its API describes; try again later."),
+            "partial_answer": self.env._("Loket answered only part of what was asked; try again later."),
         }
         reason = texts.get(getattr(exc, "kind", None)) or exc.text
         said = getattr(exc, "loket_text", "")
-        return _("%(reason)s Loket said: %(text)s", reason=reason, text=said) if said else reason
+        return self.env._("%(reason)s Loket said: %(text)s", reason=reason, text=said) if said else reason
