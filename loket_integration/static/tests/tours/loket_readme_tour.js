@@ -28,6 +28,11 @@ function exact(label) {
     return `:text(/^${label.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$/)`;
 }
 
+/** A field's label reading `label` (followed by the "?" of its tooltip, when it has one). */
+function labelled(label) {
+    return `label:text(/^${label.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\s*\\??$/)`;
+}
+
 /** The README's menu path `labels` ("Timesheets", "Configuration", "Loket", "Loket integrations"). */
 function menuPath(app, section, ...items) {
     const steps = [
@@ -47,7 +52,7 @@ function menuPath(app, section, ...items) {
 function fill(scope, label, value) {
     return {
         content: `${label}: ${value}`,
-        trigger: `${scope} label${exact(label)}`,
+        trigger: `${scope} ${labelled(label)}`,
         async run(helpers) {
             await helpers.edit(String(value), document.getElementById(helpers.anchor.getAttribute("for")));
         },
@@ -101,7 +106,7 @@ registry.category("web_tour.tours").add("loket_readme_setup_tour", {
             click(SETTINGS, "Add Loket integration"),
             {
                 content: "Environment: Custom URLs",
-                trigger: `${FORM} label${exact("Environment")}`,
+                trigger: `${FORM} ${labelled("Environment")}`,
                 async run(helpers) {
                     const select = document.getElementById(helpers.anchor.getAttribute("for"));
                     const option = [...select.options].find((o) => o.textContent.trim() === "Custom URLs");
@@ -121,7 +126,7 @@ registry.category("web_tour.tours").add("loket_readme_setup_tour", {
             },
             {
                 content: "and its payroll administration chosen",
-                trigger: `${FORM} label${exact("Payroll administration")}`,
+                trigger: `${FORM} ${labelled("Payroll administration")}`,
                 run() {
                     const input = document.getElementById(this.anchor.getAttribute("for"));
                     if (!input || !input.value.includes(params.administration)) {
@@ -192,7 +197,7 @@ registry.category("web_tour.tours").add("loket_readme_setup_tour", {
             tab("Export"),
             {
                 content: "Delivery",
-                trigger: `${FORM} label${exact("Delivery")}`,
+                trigger: `${FORM} ${labelled("Delivery")}`,
             },
             {
                 content: "Straight to Loket",
@@ -219,7 +224,7 @@ registry.category("web_tour.tours").add("loket_readme_export_tour", {
             ...menuPath("Timesheets", "Reporting", "Loket"),
             {
                 content: "Period",
-                trigger: `${WIZARD} label${exact("Period")}`,
+                trigger: `${WIZARD} ${labelled("Period")}`,
                 run() {
                     const input = document.getElementById(this.anchor.getAttribute("for"));
                     if (!input || !input.value.startsWith(params.period)) {
