@@ -2,9 +2,15 @@
 
 The client (``loket/``) knows no Odoo: its errors carry an English text for the log and a
 ``kind``. Here each kind becomes a sentence of the reader's language (the environment's);
-Loket's own words, when it gave any, follow unchanged (they are Loket's, in Dutch)."""
+Loket's own words, when it gave any, follow unchanged (they are Loket's, in Dutch), and so
+does, for the kinds that have one, what the client recorded (a status, a count of lines)."""
 
 from odoo import models
+
+# Kinds whose client text holds what the sentence cannot (Loket's status after the retries, the
+# lines it left out): that text follows the sentence, as the technical record. The others' text
+# only repeats the sentence in English.
+DETAILED = {"failed", "refused", "not_found", "forbidden", "rate_limited", "server_error", "not_json", "partial_answer"}
 
 
 class LoketIntegration(models.Model):
@@ -28,6 +34,9 @@ class LoketIntegration(models.Model):
             "not_json": self.env._("Loket's answer was not what its API describes; try again later."),
             "partial_answer": self.env._("Loket answered only part of what was asked; try again later."),
         }
-        reason = texts.get(getattr(exc, "kind", None)) or exc.text
+        kind = getattr(exc, "kind", None)
+        reason = texts.get(kind) or exc.text
+        if kind in DETAILED and exc.text != type(exc).default_text:
+            reason = f"{reason} ({exc.text})"  # what the client saw (a status, a count): the record of it
         said = getattr(exc, "loket_text", "")
         return self.env._("%(reason)s Loket said: %(text)s", reason=reason, text=said) if said else reason
