@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from loket import LoketClient, LoketOAuth
+from loket.employee_mapper import dutch_name
 from loket.errors import LoketInvalidGrantError
 from loket.testing.http_server import SANDBOX_NOTICE
 from loket.testing.sandbox import CLIENT_ID, CLIENT_SECRET, PERIOD_DATA_JSON, PERIOD_DATA_PAGE, LoketSandbox, parse_args
@@ -66,8 +67,8 @@ def test_index_page_says_sandbox_and_gives_the_custom_urls(sandbox):
     }
     for value in urls.values():
         assert value in page.text
-    for employment in sandbox.fake.data["employments"]:
-        assert employment["employee"]["formattedName"].replace("'", "&#x27;") in page.text
+    for employee in sandbox.fake.data["employees"]:  # under the name Odoo gives them
+        assert dutch_name(employee["personalDetails"]).replace("'", "&#x27;") in page.text
     assert urls["api_url"] in sandbox.banner() and urls["oauth_url"] in sandbox.banner()
 
 
@@ -137,7 +138,7 @@ def test_collective_patch_is_recorded_and_viewable(sandbox):
             "employmentId": employment["id"],
             "payrollId": employment["payrollId"],
             "employeeNumber": employment["employee"]["employeeNumber"],
-            "employee": employment["employee"]["formattedName"],
+            "employee": dutch_name(sandbox.fake.employee(employment["employee"]["employeeNumber"])["personalDetails"]),
             "distributionUnit": unit,
             "year": period["year"],
             "periodNumber": period["periodNumber"],
@@ -202,3 +203,40 @@ def test_running_payroll_in_the_sandbox_gives_a_journal_run_odoo_can_read(sandbo
     assert JOURNAL_PAGE in requests.get(sandbox.base_url + "/", timeout=5).text
     refused = requests.post(sandbox.base_url + JOURNAL_RUN_PATH, data={"period": "1999-1"}, timeout=5)
     assert refused.status_code == 400 and SANDBOX_NOTICE in refused.text
+
+
+def test_the_page_names_each_employee_as_odoo_will_and_gives_his_department():
+    """The page's names are those Odoo gives the employees (employee_mapper.dutch_name, the
+    partner's name included as the employee uses it), and each row says the department Odoo
+    puts him in beside his distribution unit."""
+    from html import unescape
+
+    with LoketSandbox(n_employees=25, port=0) as server:
+        page = unescape(requests.get(server.base_url + "/", timeout=5).text)
+        data = server.fake.data
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td>(.*?)</tr>", page)
+    assert len({number for number, _name, _rest in rows}) == 25
+    names = {str(e["employeeNumber"]): dutch_name(e["personalDetails"]) for e in data["employees"]}
+    assert {number: name for number, name, _rest in rows} == names
+    assert "Department" in page
+
+
+def test_each_department_has_one_distribution_unit_as_the_readme_maps_it():
+    """An employee's distribution unit follows his department, so that the README's cost
+    center example (a department → its distribution unit) holds for every employee."""
+    from loket.testing.dutch_data import DEPARTMENT_UNITS, generate_employer_data
+
+    data = generate_employer_data(n_employees=25)
+    seen = {}
+    for row in data["organizational_entities"]:
+        entity = row["organizationalEntity"]
+        seen.setdefault(entity["department"]["description"], set()).add(entity["distributionUnit"]["description"])
+    assert {department: units for department, units in seen.items()} == {
+        department: {DEPARTMENT_UNITS[department]} for department in seen
+    }
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    example = re.search(r"\*(\w+)\* → \*([^*]+)\*", readme)
+    assert example, "the README's cost center example"
+    department, unit = example.groups()
+    assert DEPARTMENT_UNITS[department] == unit
+    assert department in seen, "the example's department has employees in the sandbox"

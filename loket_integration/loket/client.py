@@ -215,6 +215,7 @@ class LoketClient:
         if not isinstance(decoded, dict):
             raise LoketServerError(
                 "Loket answered with something that is not JSON",
+                kind="not_json",
                 status=response.status_code,
                 method=resource.method,
                 path=resource.url_path(**path_params),
@@ -246,6 +247,7 @@ class LoketClient:
         if not isinstance(rows, list):
             raise LoketServerError(
                 "Loket's answer holds no list of journal lines",
+                kind="not_json",
                 method="GET",
                 path=R.JOURNAL_RUN_RESULTS.url_path(**path_params),
             )
@@ -254,6 +256,7 @@ class LoketClient:
             raise LoketServerError(
                 f"Loket answered only part of the journal run's results ({len(rows)} of {size} lines, "
                 f"{pages} pages), and the results list takes no page number",
+                kind="partial_answer",
                 method="GET",
                 path=R.JOURNAL_RUN_RESULTS.url_path(**path_params),
             )

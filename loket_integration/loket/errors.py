@@ -49,11 +49,15 @@ def messages_from_body(body):
 
 
 class LoketError(Exception):
-    """Any failure talking to Loket."""
+    """Any failure talking to Loket. ``text`` is English, for logs and developers; ``kind``
+    names the failure (a class's ``default_kind`` unless a more precise one is given) so
+    that the application says it in the reader's own language (this package knows no Odoo)."""
 
     default_text = "Loket request failed"
+    default_kind = "failed"
 
-    def __init__(self, text=None, *, status=None, messages=(), method=None, path=None, retry_after=None):
+    def __init__(self, text=None, *, status=None, messages=(), method=None, path=None, retry_after=None, kind=None):
+        self.kind = kind or self.default_kind
         self.status = status
         self.messages = list(messages)
         self.method = method
@@ -75,36 +79,44 @@ class LoketError(Exception):
 
 class LoketAuthError(LoketError):
     default_text = "Loket rejected the credentials"
+    default_kind = "credentials"
 
 
 class LoketInvalidGrantError(LoketAuthError):
     """The refresh token (or authorization code) is no longer valid: log in again."""
 
     default_text = "Loket rejected the refresh token; the integration must be connected again"
+    default_kind = "refresh_token"
 
 
 class LoketForbiddenError(LoketError):
     default_text = "The Loket user has no rights for this request"
+    default_kind = "forbidden"
 
 
 class LoketNotFoundError(LoketError):
     default_text = "Loket does not know this resource"
+    default_kind = "not_found"
 
 
 class LoketBusinessRuleError(LoketError):
     default_text = "Loket refused the request"
+    default_kind = "refused"
 
 
 class LoketRateLimitedError(LoketError):
     default_text = "Loket's rate limit was reached"
+    default_kind = "rate_limited"
 
 
 class LoketServerError(LoketError):
     default_text = "Loket had an internal error"
+    default_kind = "server_error"
 
 
 class LoketConnectionError(LoketError):
     default_text = "Loket could not be reached"
+    default_kind = "unreachable"
 
 
 def error_for_status(status):

@@ -126,7 +126,9 @@ class LoketOAuth:
                         return stored.access_token
                     self._refresh_token = stored.refresh_token
                 if not self._refresh_token:
-                    raise LoketInvalidGrantError("No Loket refresh token: connect the integration first")
+                    raise LoketInvalidGrantError(
+                        "No Loket refresh token: connect the integration first", kind="no_refresh_token"
+                    )
                 return self._grant({"grant_type": "refresh_token", "refresh_token": self._refresh_token}).access_token
 
     def _fresh(self, access_token, expires_at, stale_access_token):
@@ -164,6 +166,7 @@ class LoketOAuth:
         if error in ("invalid_client", "unauthorized_client"):
             return LoketAuthError(
                 "Loket rejected the OAuth client id or secret",
+                kind="client_rejected",
                 status=status,
                 messages=messages,
                 method="POST",
@@ -175,6 +178,7 @@ class LoketOAuth:
         if status == 401:
             return LoketAuthError(
                 "Loket rejected the OAuth client id or secret",
+                kind="client_rejected",
                 status=status,
                 messages=messages,
                 method="POST",

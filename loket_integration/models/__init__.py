@@ -19,6 +19,7 @@ from . import loket_employee_sync
 from . import loket_employment_states
 from . import loket_job
 from . import loket_integration_jobs
+from . import loket_error_texts
 from . import loket_employee_bulk
 from . import loket_employee_jobs
 from . import loket_fetch_item

@@ -23,7 +23,11 @@ class LoketAdministrationOption(models.Model):
 
     def _compute_display_name(self):
         for option in self:
-            option.display_name = f"{option.employer_name} — {option.name} ({option.client_number or '?'})"
+            employer, name = option.employer_name or "", option.name or ""
+            # An administration named like its employer (the usual case) is named once: the
+            # choice then fits the integration form ("…Krakeling (5" was all it showed).
+            label = employer if name.casefold() in employer.casefold() else " — ".join(filter(None, (employer, name)))
+            option.display_name = f"{label} ({option.client_number or '?'})"
 
     def _integration_values(self):
         self.ensure_one()

@@ -2,6 +2,7 @@
 
 from odoo import models
 
+from ..loket.employee_bundles import LISTS
 from .loket_employee_sync import BATCH_SIZE
 
 
@@ -24,6 +25,8 @@ class LoketJob(models.Model):
             self.integration_id._loket_stage_page(self, "employees", employees)
             self.sudo().payload = dict(self.payload or {}, employees_staged=True)
 
+    # Counters of a fetch: Done / Total are employees (those joined / those Loket listed).
+
     def _loket_job_batch_fetch_employees(self):
         state = dict(self.payload or {})
         finished, joined, _new_rows = self._loket_fetch_step(state)
@@ -34,12 +37,22 @@ class LoketJob(models.Model):
 
     def _loket_fetch_step(self, state):
         """One batch of the fetch (integration._loket_fetch_batch) on ``state``, its Loket
-        requests and employees counted on this run. Returns what the batch returns."""
+        requests and employees counted on this run. Returns what the batch returns, and
+        ``state["listed"]``: the employees Loket listed, once its lists are read."""
         integration = self.integration_id
         client, requests = integration._loket_counting_client()
+        reading = state.get("list", 0) < len(LISTS)
         finished, joined, new_rows = integration._loket_call(
             lambda client: integration._loket_fetch_batch(self, state, client), client
         )
+        if reading and state.get("list", 0) >= len(LISTS):  # the lists are read: the employees are counted
+            state["listed"] = (
+                self.env["loket.fetch.item"]
+                .sudo()
+                .search_count([("job_id", "=", self.id), ("list_name", "=", "employees")])
+            )
+            if self.kind == "fetch_employees":
+                self.sudo().total_count = state["listed"]  # Loket's count now, not the request's guess
         self._loket_add(fetched_count=joined, new_count=len(new_rows), request_count=requests())
         return finished, joined, new_rows
 
@@ -83,7 +96,9 @@ class LoketJob(models.Model):
         self._loket_release_cache()
         return not Rows.search_count([("apply_job_id", "=", self.id)], limit=1)
 
-    # -- synchronise (payload: {"full": bool} then the sync's state) -----------------------
+    # -- synchronise (payload: {"full": bool} then the sync's state). Counters: Done / Total
+    #    are the employees Loket listed; those whose data did not change are done once the
+    #    fetch is over, the bound ones that changed when they are updated (or failed). ------
 
     def _loket_job_batch_sync_employees(self):
         state = dict(self.payload or {})
@@ -127,7 +142,9 @@ class LoketJob(models.Model):
             integration = self.integration_id
             integration._loket_sync_fetched(self)
             del state["fetch"]
-            self.sudo().total_count = self.env["loket.employee"].search_count(integration._loket_pending_domain())
+            pending = self.env["loket.employee"].search_count(integration._loket_pending_domain())
+            total = max(state["employees"], pending)  # (a row still pending from an earlier run counts too)
+            self.sudo().write({"total_count": total, "done_count": total - pending})
         self.sudo().payload = state
         self._loket_release_cache()
         return False

@@ -250,31 +250,30 @@ class LoketIntegration(models.Model):
         try:
             return operation(client or self._loket_client())
         except LoketInvalidGrantError as exc:
-            self._loket_mark_disconnected(str(exc))
-            raise UserError(
-                self.env._(
-                    "Loket no longer accepts this integration's login; connect it again.\nLoket said: %(text)s",
-                    text=exc.loket_text or exc.text,
-                )
-            ) from None
+            self._loket_mark_disconnected(exc)
+            text = self.env._("Loket no longer accepts this integration's login; connect it again.")
+            if exc.loket_text:
+                text += "\n" + self.env._("Loket said: %(text)s", text=exc.loket_text)
+            raise UserError(text) from None
         except LoketError as exc:
             raise UserError(self._loket_error_text(exc)) from None
 
     def _loket_error_text(self, exc):
-        if isinstance(exc, LoketConnectionError):  # no answer at all: the technical detail helps nobody here
-            return self.env._("Loket could not be reached. Check the internet connection or try again later.")
+        """``exc`` for the person who asked, in their language (models/loket_error_texts.py)."""
+        if isinstance(exc, LoketConnectionError):  # no answer at all: which integration asked is all there is to add
+            return self._loket_error_reason(exc)
         return self.env._(
-            "Loket request failed for integration %(name)s: %(error)s\nLoket said: %(text)s",
+            "Loket request failed for integration %(name)s: %(reason)s",
             name=self.display_name,
-            error=exc.text,
-            text=exc.loket_text or "-",
+            reason=self._loket_error_reason(exc),
         )
 
     def _loket_mark_disconnected(self, reason):
         """Loket refused the stored login: erase it, set 'disconnected' and give the
         Loket administrators an activity — once, however many workers were refused at
         the same moment (the first one to erase the tokens does it), and on a cursor
-        of its own, so that it survives the caller's rollback."""
+        of its own, so that it survives the caller's rollback. ``reason``: Loket's error
+        (each administrator reads it in his own language) or a text."""
         # Pending writes of this transaction reach the rows first: flushed later, they would undo this.
         self.flush_recordset()
         keeper, held_here = TokenKeeper(self.env, self.ids), False
@@ -291,7 +290,7 @@ class LoketIntegration(models.Model):
                 else:
                     erased.with_env(self.env(cr=cr)).sudo()._loket_apply_disconnection(reason)
         if held_here:
-            erased.sudo().write({"state": "disconnected", "last_error": reason})
+            erased.sudo().write({"state": "disconnected", "last_error": self._loket_reason_text(reason)})
         else:
             self.invalidate_recordset(["state", "last_error"])
 
@@ -310,8 +309,12 @@ class LoketIntegration(models.Model):
         never become a link or an image."""
         return Markup("<br/>").join(escape(line) for line in text.splitlines())
 
+    def _loket_reason_text(self, reason):
+        """A disconnection's ``reason`` (a Loket error or a text) in this environment's language."""
+        return self._loket_error_reason(reason) if isinstance(reason, LoketError) else reason
+
     def _loket_apply_disconnection(self, reason):
-        self.write({"state": "disconnected", "last_error": reason})
+        self.write({"state": "disconnected", "last_error": self._loket_reason_text(reason)})
         managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
@@ -325,7 +328,7 @@ class LoketIntegration(models.Model):
                         in_their_words.env._(
                             "Loket rejected the stored login of %(name)s: %(reason)s",
                             name=integration.name,
-                            reason=reason,
+                            reason=in_their_words._loket_reason_text(reason),
                         )
                     ),
                     user_id=user.id,
@@ -453,7 +456,10 @@ class LoketIntegration(models.Model):
             "res_model": "loket.integration",
             "view_mode": "form",
             "target": "current",
-            "context": {"default_name": self.env.company.name},
+            # No environment is chosen for the admin: an untouched form is not saved on leaving
+            # (Odoo saves a valid new record when the page is left), and none points at Loket's
+            # production by default.
+            "context": {"default_name": self.env.company.name, "default_environment": False},
         }
 
     # -- screens: the form's next step ----------------------------------------------------

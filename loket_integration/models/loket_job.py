@@ -294,21 +294,23 @@ class LoketJob(models.Model):
                 finished = job._loket_batch_method()()
         except (UserError, LoketError) as exc:
             self.env.invalidate_all()  # the savepoint undid the batch's writes
-            text = self.integration_id._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
+            # in the language of the one who asked (the cron's own is not theirs)
+            text = job.integration_id._loket_error_text(exc) if isinstance(exc, LoketError) else str(exc)
             # The text stays on the run: it may hold Loket's words about an employee, not for the log.
             _logger.info("Loket run %s (%s) failed: %s (see the run)", self.id, self.kind, type(exc).__name__)
-            self._loket_finish(error=text)
+            self.with_context(lang=job.env.lang)._loket_finish(error=text)
             return max(self.total_count - before, 1)
         self.sudo().attempts = 0
         if finished:
-            self._loket_finish()
+            self.with_context(lang=job.env.lang)._loket_finish()  # its chatter line in the asker's words
         return self.done_count - before
 
     def _loket_as_requester(self):
         user = self.user_id if self.user_id and self.user_id.active else self.env.ref("base.user_root")
         company = self.company_id
         companies = [company.id] + [c.id for c in user.company_ids if c != company]
-        return self.with_user(user).with_context(allowed_company_ids=companies)
+        # in the language of the one who asked: what the batch writes and says is for them
+        return self.with_user(user).with_context(allowed_company_ids=companies, lang=user.lang or "en_US")
 
     def _loket_release_cache(self):
         """Write what a batch did and empty the ORM's cache: memory stays that of one batch."""

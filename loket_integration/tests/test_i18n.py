@@ -35,6 +35,11 @@ NOT_IN_DUTCH = {
     r"\bsalarisadministratie": "loonadministratie (payroll administration)",
     r"\bsalariscomponent|\bloonbestanddeel": "looncomponent (payroll or wage component)",
     r"\bsync\b": "synchronisatie (sync)",
+    # "Taak" is Odoo's project task, beside which the runs are listed: a run is a verwerking.
+    # (Odoo's task itself, "Taak", and the hour codes of a task and its project keep it.)
+    r"^(?!Taak$)(?![^\n]*\b(project|urenstaat))[^\n]*\b(loket-|achtergrond|ophaal|toepassings)?(taak|taken)\b": (
+        "verwerking (a Loket run)"
+    ),
 }
 
 

@@ -180,7 +180,10 @@ class TestJobs(LoketCase):
         calls = self._run_loket_jobs()
         # version numbers; Loket's four lists (a page each); joined; 3 batches of 2; the end
         self.assertEqual(calls, 7, job.read()[0])
-        self.assertEqual((job.state, job.fetched_count, job.done_count, job.updated_count), ("done", 6, 5, 5))
+        # Done / Total: the 6 employees the sync went through (issue 19, point 12), 5 of them updated
+        self.assertEqual(
+            (job.state, job.fetched_count, job.done_count, job.total_count, job.updated_count), ("done", 6, 6, 6, 5)
+        )
         self.assertEqual(rows[:5].employee_id.mapped("private_city"), [f"Zwolle {n}" for n in range(1, 6)])
         self.assertIn("5 updated", self.integration.last_sync_summary)
         self.assertTrue(self.integration.message_ids.filtered(lambda m: "5 updated" in (m.body or "")))

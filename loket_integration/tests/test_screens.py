@@ -255,3 +255,21 @@ class TestScreens(LoketCase):
         [node] = etree.fromstring(arch).xpath("//field[@name='loket_redirect_uri']")
         self.assertEqual(node.get("widget"), "CopyClipboardChar")
         self.assertIn("w-100", node.get("class"))
+
+    def test_an_untouched_new_integration_is_not_saved_nor_pointed_at_production(self):
+        """Issue 19, point 13: "Add Loket integration" left untouched saved a blank integration
+        on Loket's production (Odoo saves a valid new record when the page is left). The
+        environment is the admin's choice: until made, the new integration is not valid."""
+        for action in (
+            self.env["loket.integration"].action_add_integration(),
+            self.env["ir.actions.act_window"]._for_xml_id("loket_integration.action_loket_integration"),
+        ):
+            context = action.get("context") or {}
+            context = safe_eval(context) if isinstance(context, str) else context
+            form = Form(self.env["loket.integration"].with_context(**context))
+            self.assertFalse(form.environment, "no environment chosen for the admin")
+            form.name = form.name or "Nieuw"  # (the list's New proposes no name: that alone stops it)
+            with self.assertRaisesRegex(AssertionError, "environment"):
+                form.save()  # untouched: nothing saved
+            form.environment = "acceptance"
+            self.assertEqual(form.save().environment, "acceptance")

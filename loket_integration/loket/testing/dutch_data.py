@@ -21,6 +21,14 @@ NETHERLANDS = {"isoCode": "NL", "key": 528, "value": "Nederland"}
 MONTH = {"key": 1, "value": "Maand"}
 DEPARTMENTS = [(1, "Directie"), (2, "Productie"), (3, "Verkoop"), (4, "Administratie")]
 DISTRIBUTION_UNITS = [(10, "Kantoor Utrecht"), (20, "Werkplaats Zwolle"), (30, "Buitendienst")]
+# Each department's employees are paid on one distribution unit, as an employer sets it up:
+# the README's cost center mapping (department → distribution unit) then holds for everyone.
+DEPARTMENT_UNITS = {
+    "Directie": "Kantoor Utrecht",
+    "Productie": "Werkplaats Zwolle",
+    "Verkoop": "Buitendienst",
+    "Administratie": "Kantoor Utrecht",
+}
 FUNCTIONS = ["Medewerker", "Teamleider", "Monteur", "Adviseur"]
 PAYROLL_COMPONENTS = [
     (1, "Uren gewerkt", {"key": 1, "value": "Uren"}),
@@ -183,7 +191,8 @@ def generate_employer_data(n_employees=10, seed=1, year=None, client_number=5555
                 }
             )
             department = rng.choice(departments)
-            unit = rng.choice(units)
+            rng.choice(units)  # still drawn, so that the data drawn after it stays that of a seed
+            unit = next(u for u in units if u["description"] == DEPARTMENT_UNITS[department["description"]])
             function = rng.choice(functions)
             org_entities.append(
                 {

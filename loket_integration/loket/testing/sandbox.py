@@ -29,6 +29,7 @@ import sys
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
+from ..employee_mapper import dutch_name
 from . import sandbox_journal
 from .http_server import SANDBOX_NOTICE, FakeLoketServer, _Handler
 
@@ -138,6 +139,7 @@ class LoketSandbox(FakeLoketServer):
         fake = self.fake
         employments = {e["id"]: e for e in fake.data["employments"]}
         units = {u["id"]: u for u in fake.data["distribution_units"]}
+        names = _odoo_names(fake.data)
         held = []
         for (employment_id, unit, year, period), components in sorted(
             fake.period_data_held.items(), key=lambda item: (item[0][2], item[0][3], str(item[0][0]), str(item[0][1]))
@@ -148,7 +150,7 @@ class LoketSandbox(FakeLoketServer):
                     "employmentId": employment_id,
                     "payrollId": employment.get("payrollId"),
                     "employeeNumber": (employment.get("employee") or {}).get("employeeNumber"),
-                    "employee": (employment.get("employee") or {}).get("formattedName"),
+                    "employee": names.get((employment.get("employee") or {}).get("id")),
                     "distributionUnit": units.get(unit, {"id": unit}) if unit else None,
                     "year": year,
                     "periodNumber": period,
@@ -175,6 +177,11 @@ def _table(header, rows):
     head = "".join(f"<th>{escape(str(cell))}</th>" for cell in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _odoo_names(data):
+    """Employee id → the name Odoo gives him (the mapper's, his partner's name as he uses it)."""
+    return {employee["id"]: dutch_name(employee["personalDetails"]) for employee in data["employees"]}
 
 
 def _unit_label(unit):
@@ -222,6 +229,7 @@ class _SandboxHandler(_Handler):
         data = fake.data
         units = {u["id"]: u["description"] for u in data["distribution_units"]}
         entities = {r["employmentId"]: r["organizationalEntity"] for r in data["organizational_entities"]}
+        names = _odoo_names(data)
         employees = []
         for employment in data["employments"]:
             entity = entities.get(employment["id"]) or {}
@@ -229,10 +237,11 @@ class _SandboxHandler(_Handler):
             employees.append(
                 (
                     employment["employee"]["employeeNumber"],
-                    employment["employee"]["formattedName"],
+                    names.get(employment["employee"]["id"], ""),
                     employment["payrollId"],
                     employment["startDate"],
                     employment["endDate"] or "",
+                    (entity.get("department") or {}).get("description") or "",
                     units.get(unit, unit or ""),
                 )
             )
@@ -261,7 +270,15 @@ class _SandboxHandler(_Handler):
             f"{len(data['payroll_periods'])} payroll periods, {len(data['payroll_components'])} payroll components, "
             f"{len(data['distribution_units'])} distribution units.</p>"
             + _table(
-                ["Employee no.", "Name", "Payroll no.", "Employment start", "Employment end", "Distribution unit"],
+                [
+                    "Employee no.",
+                    "Name (as in Odoo)",
+                    "Payroll no.",
+                    "Employment start",
+                    "Employment end",
+                    "Department",
+                    "Distribution unit",
+                ],
                 employees,
             )
         )
