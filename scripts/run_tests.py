@@ -20,6 +20,7 @@ Connection settings come from the environment: PGHOST (localhost), PGPORT
 """
 
 import ast
+import functools
 import glob
 import os
 import re
@@ -73,15 +74,51 @@ def odoo_importable():
     return probe.returncode == 0
 
 
+@functools.cache
+def odoo_series():
+    """Odoo's series (``18.0``) of the Odoo this python imports, or None."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import odoo.release; print(odoo.release.serie)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return probe.stdout.strip() or None if probe.returncode == 0 else None
+
+
+def version_addons_dir():
+    """``odoo_versions/<series>``: the version parts of the running Odoo (README, "Odoo versions")."""
+    series = odoo_series()
+    path = os.path.join(ROOT, "odoo_versions", series) if series else None
+    return path if path and os.path.isdir(path) else None
+
+
+def version_addons():
+    """The version parts' addons (e.g. ``loket_integration_hr_contract`` on 18.0)."""
+    folder = version_addons_dir()
+    if not folder:
+        return ()
+    return tuple(sorted(n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n, "__manifest__.py"))))
+
+
+def addon_dir(addon):
+    folder = version_addons_dir()
+    if folder and addon in version_addons():
+        return os.path.join(folder, addon)
+    return os.path.join(ROOT, addon)
+
+
 def odoo_test_modules():
     """``addon/tests/test_x.py`` of every addon's Odoo test modules."""
     return sorted(
-        os.path.relpath(p, ROOT) for addon in ADDONS for p in glob.glob(os.path.join(ROOT, addon, "tests", "test_*.py"))
+        os.path.relpath(p, ROOT)
+        for addon in (*ADDONS, *version_addons())
+        for p in glob.glob(os.path.join(addon_dir(addon), "tests", "test_*.py"))
     )
 
 
 def default_test_tags():
-    return ",".join(f"/{addon}" for addon in ADDONS)
+    return ",".join(f"/{addon}" for addon in (*ADDONS, *version_addons()))
 
 
 def browser_tour_tests():
@@ -131,8 +168,8 @@ def addons_path():
     import odoo
 
     base = os.path.dirname(odoo.__file__)
-    paths = [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons"), ROOT]
-    return ",".join(p for p in paths if os.path.isdir(p))
+    paths = [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons"), ROOT, version_addons_dir()]
+    return ",".join(p for p in paths if p and os.path.isdir(p))
 
 
 def pg_args():
@@ -156,7 +193,7 @@ def run_odoo_tests():
         "--database", db,
         *pg_args(),
         "--addons-path", addons_path(),
-        "--init", ",".join((*ADDONS, *OPTIONAL_MODULES)),
+        "--init", ",".join((*ADDONS, *version_addons(), *OPTIONAL_MODULES)),
         "--test-enable",
         "--test-tags", os.environ.get("LOKET_TEST_TAGS") or default_test_tags(),
         "--stop-after-init",
@@ -203,7 +240,8 @@ def run_odoo_tests():
 
 
 def is_addon_logger(logger):
-    return any(logger == name or logger.startswith(name + ".") for name in ADDON_LOGGERS)
+    names = (*ADDON_LOGGERS, *(f"odoo.addons.{addon}" for addon in version_addons()))
+    return any(logger == name or logger.startswith(name + ".") for name in names)
 
 
 def is_addon_warning(match):

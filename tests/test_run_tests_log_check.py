@@ -66,5 +66,18 @@ def test_a_log_level_hiding_the_addons_lines_fails_the_run(run_tests):
 def test_the_journal_addon_is_installed_and_tested_in_the_same_run(run_tests):
     assert run_tests.ADDONS == ("loket_integration", "loket_integration_account")
     assert "account" in run_tests.OPTIONAL_MODULES
-    assert run_tests.default_test_tags() == "/loket_integration,/loket_integration_account"
+    tags = run_tests.default_test_tags().split(",")
+    assert tags == ["/loket_integration", "/loket_integration_account"] + [f"/{a}" for a in run_tests.version_addons()]
     assert "loket_integration_account/tests/test_" in " ".join(run_tests.odoo_test_modules())
+
+
+def test_the_version_part_of_the_running_odoo_is_installed_and_tested(run_tests, monkeypatch):
+    """odoo_versions/<series>/: on the addons path, installed and tested with the addon."""
+    pytest.importorskip("odoo.release")  # addons_path() reads Odoo's own folders
+    monkeypatch.setattr(run_tests, "odoo_series", lambda: "18.0")
+    assert run_tests.version_addons() == ("loket_integration_hr_contract",)
+    assert run_tests.addons_path().split(",")[-1].endswith("odoo_versions/18.0")
+    assert "/loket_integration_hr_contract" in run_tests.default_test_tags().split(",")
+    assert "odoo_versions/18.0/loket_integration_hr_contract/tests/test_" in " ".join(run_tests.odoo_test_modules())
+    monkeypatch.setattr(run_tests, "odoo_series", lambda: "17.0")  # no part for it: nothing added
+    assert run_tests.version_addons() == ()

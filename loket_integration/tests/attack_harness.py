@@ -89,6 +89,9 @@ class AttackSuite:
 
     attacks = ()
     module_prefix = ""
+    # Odoo 18's loader runs only the test methods a class defines itself
+    # (odoo.tests.loader.get_module_test_cases): without this the two tests below never ran.
+    allow_inherited_tests_method = True
 
     def test_every_public_method_has_a_row(self):
         listed = {(attack.model, attack.method) for attack in self.attacks}
