@@ -68,3 +68,19 @@ def test_the_journal_addon_is_installed_and_tested_in_the_same_run(run_tests):
     assert "account" in run_tests.OPTIONAL_MODULES
     assert run_tests.default_test_tags() == "/loket_integration,/loket_integration_account"
     assert "loket_integration_account/tests/test_" in " ".join(run_tests.odoo_test_modules())
+
+
+def test_each_odoo_version_gets_its_own_log_and_its_part_of_the_repository(run_tests, monkeypatch, tmp_path):
+    monkeypatch.setenv("LOKET_ODOO_LOG", str(tmp_path / "me.log"))
+    assert run_tests.log_path_for("19.0") == str(tmp_path / "me-19.0.log")
+    assert run_tests.log_path_for("18.0") != run_tests.log_path_for("19.0")
+    part = run_tests.version_addons("19.0")
+    assert "loket_integration_hr_version" in part
+    assert run_tests.default_test_tags("19.0").endswith(",/loket_integration_hr_version")
+    assert "odoo_versions/19.0" in run_tests.addons_path([str(tmp_path)], "19.0")
+
+
+def test_a_python_without_odoo_is_not_a_version(run_tests, monkeypatch):
+    monkeypatch.setenv("LOKET_ODOO_PYTHONS", "/nonexistent/python")
+    versions, without = run_tests.odoo_versions()
+    assert versions == {} and without == ["/nonexistent/python"]
