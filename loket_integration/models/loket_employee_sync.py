@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
 from ..loket.employee_mapper import contract_values, employee_values, minimal_bundle, row_summary
+from ..odoo_version import group_users
 from .loket_job import INLINE_LIMIT
 
 _logger = logging.getLogger(__name__)
@@ -493,7 +494,7 @@ class LoketIntegration(models.Model):
         return value or "-"
 
     def _loket_notify_new_employees(self, rows):
-        managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
+        managers = group_users(self.env.ref("loket_integration.group_loket_manager")).filtered(
             lambda user: self.company_id in user.company_ids
         )
         note = self._loket_text_html(

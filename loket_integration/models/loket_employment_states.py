@@ -5,10 +5,10 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 
 from ..loket import employee_mapper
 from ..loket.contract_plan import CLOSED, COUNTING, OVERLAP, READY, RUNNING, Span, departure_date, plan
+from ..odoo_version import domain_and
 
 # The hr.contract values of each planned state.
 STATE_VALUES = {
@@ -136,7 +136,7 @@ class LoketIntegration(models.Model):
     def _loket_occupied_spans(self, employees, excluded_ids):
         """``{employee id: [Span]}``: the employees' counting contracts that are not planned here."""
         contracts = self.env["hr.contract"].search(
-            expression.AND(
+            domain_and(
                 [
                     [("employee_id", "in", employees.ids), ("company_id", "=", self.company_id.id)],
                     [("id", "not in", excluded_ids)],

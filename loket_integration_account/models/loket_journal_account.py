@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from odoo.addons.loket_integration.models.loket_protected_fields import LoketProtectedFields
+from odoo.addons.loket_integration.odoo_version import Constraint
 
 from .loket_journal_settings import check_journal_rights, check_protected
 
@@ -85,9 +86,7 @@ class LoketJournalAccount(models.Model):
         help="The account Loket's general ledger account is booked on.",
     )
 
-    _sql_constraints = [
-        ("loket_unique", "unique(settings_id, loket_key)", "This Loket ledger account is listed already.")
-    ]
+    _loket_unique = Constraint("unique(settings_id, loket_key)", "This Loket ledger account is listed already.")
 
     @api.model
     def _list_for_mapping(self, settings, refs):

@@ -1,0 +1,98 @@
+"""Everything in this addon's Python that differs between Odoo 18.0 and 19.0, in one place.
+
+The addon's code imports these names instead of Odoo's own where Odoo changed them, so that
+one source runs on both series; nothing else in the addon asks which Odoo it runs on.
+The employment mirror (hr.contract on 18.0, hr.version on 19.0) and the group details are
+not here: they are small addons of their own in ``odoo_versions/<series>/``.
+"""
+
+from odoo import release
+
+SERIES = release.series  # "18.0", "19.0"
+ODOO_19 = release.version_info[0] >= 19
+
+if ODOO_19:
+    from odoo.fields import Domain
+    from odoo.models import Constraint
+    from odoo.orm.environments import Transaction
+else:
+    from odoo.api import Transaction  # noqa: F401 - re-exported for the models
+    from odoo.osv import expression
+
+# The many2many between users and groups, by its name on each side.
+USER_GROUPS = "group_ids" if ODOO_19 else "groups_id"  # res.users
+GROUP_USERS = "user_ids" if ODOO_19 else "users"  # res.groups
+
+
+def group_users(group):
+    """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
+    return group[GROUP_USERS]
+
+
+if not ODOO_19:
+
+    class Constraint:
+        """A SQL constraint declared like 19.0's ``models.Constraint``, as a class attribute
+        whose name (without its leading ``_``) names it::
+
+            _period_unique = Constraint("unique(integration_id, year, number)", "This period exists already.")
+
+        19.0 collects such attributes itself (``TableObject.__set_name__``) and ignores
+        ``_sql_constraints`` with a warning; on 18.0 this class adds the same triple to the
+        model class's own ``_sql_constraints`` when Python names the attribute, which is where
+        18.0's registry reads it (``cls.__dict__['_sql_constraints']``). Both give the database
+        constraint the same name, ``<table>_<name>``, so a database keeps it across versions.
+        """
+
+        def __init__(self, definition, message=""):
+            self.definition = definition
+            self.message = message
+
+        def __set_name__(self, owner, name):
+            assert name.startswith("_"), "Names of SQL constraints in a model must start with '_'"
+            if "_sql_constraints" not in owner.__dict__:
+                owner._sql_constraints = []
+            owner._sql_constraints.append((name[1:], self.definition, self.message))
+
+
+# -- domains: odoo.osv.expression on 18.0; odoo.fields.Domain on 19.0 (expression warns there)
+
+if ODOO_19:
+    NEGATIVE_TERM_OPERATORS = frozenset(Domain.NEGATIVE_OPERATORS)
+    TRUE_DOMAIN = list(Domain.TRUE)
+    FALSE_DOMAIN = list(Domain.FALSE)
+
+    def domain_and(domains):
+        return list(Domain.AND(domains))
+
+    def domain_or(domains):
+        return list(Domain.OR(domains))
+
+    def domain_not(domain):
+        return list(~Domain(domain))
+
+else:
+    NEGATIVE_TERM_OPERATORS = frozenset(expression.NEGATIVE_TERM_OPERATORS)
+    TRUE_DOMAIN = list(expression.TRUE_DOMAIN)
+    FALSE_DOMAIN = list(expression.FALSE_DOMAIN)
+
+    def domain_and(domains):
+        return expression.AND(domains)
+
+    def domain_or(domains):
+        return expression.OR(domains)
+
+    def domain_not(domain):
+        return ["!", *expression.normalize_domain(domain)]
+
+
+def cron_progress(env, done, remaining):
+    """Tells Odoo's cron runner how far a cron call got (it calls again while work remains).
+    18.0: ``_notify_progress``. 19.0: ``_commit_progress``, which also commits, and commits
+    outside a cron too: called there only inside a cron run (outside one there is nothing
+    to report, as on 18.0)."""
+    cron = env["ir.cron"]
+    if not ODOO_19:
+        cron._notify_progress(done=done, remaining=remaining)
+    elif env.context.get("ir_cron_progress_id"):
+        cron._commit_progress(done, remaining=remaining)
