@@ -1,12 +1,12 @@
 {
     "name": "Loket.nl Payroll Integration",
     "summary": "Employees from Loket.nl, timesheet hours to Loket.nl payroll",
-    "version": "18.0.1.0.0",
+    "version": "1.1.0",
     "category": "Human Resources/Payroll",
     "license": "LGPL-3",
     "author": "loket_integration contributors",
     "website": "https://github.com/loket-integration/loket_integration",
-    "depends": ["mail", "hr", "hr_contract", "hr_timesheet", "hr_work_entry"],
+    "depends": ["mail", "hr", "hr_timesheet", "hr_work_entry"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/loket_security.xml",
@@ -18,7 +18,7 @@
         "views/loket_export_views.xml",
         "views/loket_integration_next_step_views.xml",
         "views/hr_employee_views.xml",
-        "views/hr_contract_views.xml",
+        "views/loket_employment_views.xml",
         "views/loket_job_views.xml",
         "data/ir_cron.xml",
         "data/mail_template.xml",

@@ -302,7 +302,8 @@ def run_odoo_tests(series, python, odoo_dirs):
 
 
 def is_addon_logger(logger):
-    return any(logger == name or logger.startswith(name + ".") for name in ADDON_LOGGERS)
+    """A logger of the addons or of a version part (``odoo.addons.loket_integration_hr_version``)."""
+    return logger.startswith(ADDON_LOGGER) and logger[len(ADDON_LOGGER) : len(ADDON_LOGGER) + 1] in ("", ".", "_")
 
 
 def is_addon_warning(match):

@@ -10,7 +10,7 @@ import requests
 import responses
 
 from loket import LoketBusinessRuleError
-from loket.employee_mapper import contract_values, employee_values
+from loket.employee_mapper import employee_values, employment_values
 from loket.transport import decode_body
 
 HOSTILE = "Ja\x00n\x07\x1b\x7f"
@@ -94,16 +94,16 @@ def test_the_mapper_cleans_what_it_is_given_too(personal, name):
     assert values["private_city"] == "Gouda"
     assert values["private_street"] == "Kerkstraat"
     entity = {"department": {"description": "Bak\x00kerij"}, "distributionUnit": {"code": "1\x000"}}
-    contract = contract_values({"id": "e1"}, entity)
+    contract = employment_values({"id": "e1"}, entity)
     assert (contract["department_name"], contract["distribution_unit_code"]) == ("Bakkerij", "10")
 
 
 def test_numbers_loket_should_send_as_numbers_are_not_trusted_as_such():
     """A shift number or weekly hours that are text (a hostile or broken answer) do not reach an
     Integer or Float field as text: that would stop the sync of every employee, not refuse one."""
-    values = contract_values({"id": "e1"}, None, {"shift": {"shiftNumber": "=1+1"}, "averageHoursPerWeek": "40\x00"})
+    values = employment_values({"id": "e1"}, None, {"shift": {"shiftNumber": "=1+1"}, "averageHoursPerWeek": "40\x00"})
     assert values["shift_number"] == 0
-    assert values["weekly_hours"] == 0.0
+    assert values["hours_per_week"] == 0.0
 
 
 def test_a_clean_answer_is_returned_as_loket_sent_it(fake, client):

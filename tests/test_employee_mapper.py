@@ -7,11 +7,11 @@ from loket.employee_mapper import (
     NO_NAME,
     NO_START_DATE,
     bundle_problems,
-    contract_values,
     dutch_name,
     employee_problems,
     employee_values,
     employment_problems,
+    employment_values,
     minimal_bundle,
     row_summary,
     street_line,
@@ -44,7 +44,7 @@ def test_street_with_house_number_addition():
     assert street_line({"street": "Kerkstraat", "houseNumber": 12, "houseNumberAddition": None}) == "Kerkstraat 12"
 
 
-def test_employee_and_contract_values_from_generated_data():
+def test_employee_and_employment_values_from_generated_data():
     data = generate_employer_data(5, seed=3)
     employee = data["employees"][0]
     values = employee_values(employee)
@@ -54,10 +54,10 @@ def test_employee_and_contract_values_from_generated_data():
     employment = data["employments"][0]
     entity = data["organizational_entities"][0]["organizationalEntity"]
     hours = data["working_hours"][0]["workingHours"]
-    contract = contract_values(employment, entity, hours)
-    assert contract["loket_payroll_number"] == employment["payrollId"]
+    contract = employment_values(employment, entity, hours)
+    assert contract["payroll_number"] == employment["payrollId"]
     assert contract["department_name"] == entity["department"]["description"]
-    assert contract["weekly_hours"] == hours["averageHoursPerWeek"]
+    assert contract["hours_per_week"] == hours["averageHoursPerWeek"]
 
 
 def test_missing_and_null_data_gives_empty_values_not_a_crash():
@@ -120,8 +120,8 @@ def test_employment_problems():
 
 
 def test_an_employment_without_payroll_number():
-    values = contract_values({"id": "e", "payrollId": None, "startDate": "2024-01-01"})
-    assert values["loket_payroll_number"] == 0
+    values = employment_values({"id": "e", "payrollId": None, "startDate": "2024-01-01"})
+    assert values["payroll_number"] == 0
     assert (values["date_start"], values["date_end"]) == ("2024-01-01", False)
     assert employment_problems({"id": "e", "payrollId": None, "startDate": "2024-01-01"}) == []
 
@@ -145,7 +145,7 @@ def test_minimal_bundle_keeps_what_the_sync_reads_and_nothing_else():
     # The mappers see the same values in the kept part as in the whole.
     assert employee_values(kept["employee"]) == employee_values(employee)
     item = kept["employments"][0]
-    assert contract_values(item["employment"], item["entity"], item["hours"]) == contract_values(
+    assert employment_values(item["employment"], item["entity"], item["hours"]) == employment_values(
         employment, entity, hours
     )
     assert minimal_bundle({"employee": {"id": "x", "address": None}, "employments": []}) == {

@@ -66,7 +66,8 @@ def test_a_log_level_hiding_the_addons_lines_fails_the_run(run_tests):
 def test_the_journal_addon_is_installed_and_tested_in_the_same_run(run_tests):
     assert run_tests.ADDONS == ("loket_integration", "loket_integration_account")
     assert "account" in run_tests.OPTIONAL_MODULES
-    assert run_tests.default_test_tags() == "/loket_integration,/loket_integration_account"
+    tags = run_tests.default_test_tags().split(",")
+    assert tags == ["/loket_integration", "/loket_integration_account"] + [f"/{a}" for a in run_tests.version_addons()]
     assert "loket_integration_account/tests/test_" in " ".join(run_tests.odoo_test_modules())
 
 
@@ -84,3 +85,21 @@ def test_a_python_without_odoo_is_not_a_version(run_tests, monkeypatch):
     monkeypatch.setenv("LOKET_ODOO_PYTHONS", "/nonexistent/python")
     versions, without = run_tests.odoo_versions()
     assert versions == {} and without == ["/nonexistent/python"]
+
+
+def test_the_version_part_of_each_odoo_is_installed_and_tested(run_tests):
+    """odoo_versions/<series>/: on that series' addons path, installed and tested with the addon."""
+    assert run_tests.version_addons("18.0") == ("loket_integration_hr_contract",)
+    assert run_tests.addons_path(["/nowhere/odoo"], "18.0").split(",")[-1].endswith("odoo_versions/18.0")
+    assert "/loket_integration_hr_contract" in run_tests.default_test_tags("18.0").split(",")
+    assert "odoo_versions/18.0/loket_integration_hr_contract/tests/test_" in " ".join(
+        run_tests.odoo_test_modules("18.0")
+    )
+    assert "loket_integration_hr_contract" not in run_tests.default_test_tags("19.0")
+    assert run_tests.version_addons("17.0") == ()  # no part for it: nothing added
+
+
+def test_the_version_parts_loggers_are_the_addons(run_tests):
+    assert run_tests.is_addon_logger("odoo.addons.loket_integration_hr_version.models.x")
+    assert run_tests.is_addon_logger("odoo.addons.loket_integration_account")
+    assert not run_tests.is_addon_logger("odoo.addons.loket_integrationx")

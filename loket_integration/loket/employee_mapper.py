@@ -103,19 +103,19 @@ def employee_values(employee):
     }
 
 
-def contract_values(employment, organizational_entity=None, working_hours=None):
-    """``hr.contract`` values of a Loket employment; department and job names are resolved by the caller."""
+def employment_values(employment, organizational_entity=None, working_hours=None):
+    """``loket.employment`` values of a Loket employment; department and job names are resolved by the caller."""
     entity = _dict(organizational_entity)
     hours = _dict(working_hours)
     function = _dict(entity.get("function"))
     return {
-        "loket_employment_id": employment["id"],
-        "loket_payroll_number": payroll_number(employment),
+        "loket_id": employment["id"],
+        "payroll_number": payroll_number(employment),
         "date_start": _date_or_false(employment.get("startDate")),
         "date_end": _date_or_false(employment.get("endDate")),
         "department_name": _text(_dict(entity.get("department")).get("description")) or False,
         "job_name": _text(entity.get("deviatingFunctionDescription")) or _text(function.get("description")) or False,
-        "weekly_hours": _hours(hours.get("averageHoursPerWeek")) or _hours(hours.get("aggregatedHoursPerWeek")),
+        "hours_per_week": _hours(hours.get("averageHoursPerWeek")) or _hours(hours.get("aggregatedHoursPerWeek")),
         "shift_number": _whole_number(_dict(hours.get("shift")).get("shiftNumber")),
         "distribution_unit_code": _text(_dict(entity.get("distributionUnit")).get("code")) or False,
     }
@@ -149,7 +149,7 @@ def employee_problems(employee):
 
 
 def employment_problems(employment):
-    """``[(code, details)]``: why this employment cannot become an Odoo contract."""
+    """``[(code, details)]``: why this employment cannot be brought into Odoo."""
     details = {"payroll_number": payroll_number(employment) or "-"}
     try:
         start = loket_date(employment.get("startDate"))

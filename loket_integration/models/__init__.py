@@ -13,8 +13,9 @@ from . import res_config_settings
 from . import project
 from . import account_analytic_line
 from . import hr_employee
-from . import hr_contract
 from . import loket_employee
+from . import loket_employment
+from . import loket_employment_mirror
 from . import loket_employee_sync
 from . import loket_employment_states
 from . import loket_job

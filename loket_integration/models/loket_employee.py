@@ -99,6 +99,7 @@ class LoketEmployee(models.Model):
         help="An Odoo employee with the same name and birth date, or the same work email.",
     )
     employee_id = fields.Many2one("hr.employee", string="Odoo employee", check_company=True)
+    employment_ids = fields.One2many("loket.employment", "loket_employee_id", string="Employments", readonly=True)
     data = fields.Json(
         groups=PRIVATE_GROUPS,
         prefetch=False,  # large: read when used, not with every list of rows

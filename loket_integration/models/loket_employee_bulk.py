@@ -1,6 +1,8 @@
+from collections import defaultdict
+
 from odoo import models
 
-from ..loket.employee_mapper import contract_values
+from ..loket.employee_mapper import employment_values
 
 # What Odoo's own import (base_import → load) and bulk creations pass: no creation message,
 # no follower subscription, no field tracking on the records created.
@@ -19,16 +21,17 @@ class LoketIntegration(models.Model):
 
     def _loket_add_employees(self, rows):
         """Create the Odoo employees of ``rows`` (decision Add, not applied yet) and their
-        contracts: one ``create`` for the employees, one for the contracts, with the
-        import's context flags; departments, jobs and countries looked up once per call."""
+        employments: one ``create`` for the employees, one for the bindings (and the version
+        part's mirror creates Odoo's records in one go), with the import's context flags;
+        departments, jobs and countries looked up once per call."""
         lookups, countries = {}, {}
         items = [
-            (row, contract_values(item["employment"], item["entity"], item["hours"]))
+            (row, item, employment_values(item["employment"], item["entity"], item["hours"]))
             for row in rows
             for item in row.data["employments"]
         ]
-        self._loket_preload_lookups("hr.department", {v["department_name"] for _row, v in items}, lookups)
-        self._loket_preload_lookups("hr.job", {v["job_name"] for _row, v in items}, lookups)
+        self._loket_preload_lookups("hr.department", {v["department_name"] for _row, _i, v in items}, lookups)
+        self._loket_preload_lookups("hr.job", {v["job_name"] for _row, _i, v in items}, lookups)
         employees = (
             self.env["hr.employee"]
             .with_context(**BULK_CREATE_CONTEXT)
@@ -37,17 +40,21 @@ class LoketIntegration(models.Model):
         by_row = dict(zip(rows.ids, employees, strict=True))
         for row, employee in zip(rows, employees, strict=True):
             row.sudo().write({"employee_id": employee.id, "pending_sync": False})
-        by_employee = {}
-        for row, values in items:
+        vals_list = []
+        for row, item, values in items:
             employee = by_row[row.id]
-            vals, department = self._loket_contract_vals(values, lookups)
-            new_vals = self._loket_new_contract_vals(employee, values, vals, department)
-            by_employee.setdefault(employee, []).append((values["loket_employment_id"], new_vals))
-        contract_vals = []
-        for employee_items in by_employee.values():  # new employees: no other contract counts
-            contract_vals += self._loket_planned_contract_vals(employee_items)
-        contracts = self.env["hr.contract"].with_context(**BULK_CREATE_CONTEXT).create(contract_vals)
-        self._loket_after_planned_contracts(contracts)
+            vals, department = self._loket_employment_vals(values, lookups)
+            vals.update(loket_employee_id=row.id, data=item)
+            vals_list.append(self._loket_new_employment_vals(employee, values, vals, department))
+        Employment = self.env["loket.employment"].sudo().with_context(**BULK_CREATE_CONTEXT)
+        employments = Employment.create(vals_list).with_env(self.env)  # Loket's side: the addon's
+        # New employees: their Odoo records in one go where the version part can (its mirror).
+        self.env["loket.employment.mirror"].with_context(**BULK_CREATE_CONTEXT)._loket_mirror(employments)
+        by_employee = defaultdict(list)
+        for employment in employments:
+            by_employee[employment.employee_id].append(employment.id)
+        for employee, ids in by_employee.items():
+            self._loket_follow_leaver(employee, employments.browse(ids))
         return employees
 
     def _loket_preload_lookups(self, model, names, lookups):

@@ -8,7 +8,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
-from ..loket.employee_mapper import contract_values, employee_values, minimal_bundle, row_summary
+from ..loket.employee_mapper import employee_values, employment_values, minimal_bundle, row_summary
 from ..odoo_version import group_users
 from .loket_job import INLINE_LIMIT
 
@@ -32,7 +32,7 @@ SYNCED_FIELDS = {
     "km_home_work": "home-work distance",
 }
 # What Loket may not overwrite on employees mapped to existing ones, unless the administrator says so.
-NOT_OVERWRITTEN_BY_DEFAULT = ("hr.employee.work_email", "hr.contract.department_id")
+NOT_OVERWRITTEN_BY_DEFAULT = ("hr.employee.work_email", "loket.employment.department_id")
 
 
 def _bundle_hash(bundle):
@@ -73,7 +73,7 @@ class LoketIntegration(models.Model):
             ("model", "=", "hr.employee"),
             ("name", "in", list(SYNCED_FIELDS)),
             "&",
-            ("model", "=", "hr.contract"),
+            ("model", "=", "loket.employment"),
             ("name", "=", "department_id"),
         ]
 
@@ -276,50 +276,62 @@ class LoketIntegration(models.Model):
             values = {k: v for k, v in values.items() if self._loket_may_overwrite("hr.employee", k)}
         return values
 
-    def _loket_sync_contracts(self, employee, bundle, lookups, created=False, mapped=False):
-        """One contract per employment, in the state its dates give it today (running, expired,
-        Draft ready to start, or Draft beside the running one): see ``_loket_apply_contract_plan``."""
-        Contract = self.env["hr.contract"]
-        domain = [("employee_id", "=", employee.id), ("company_id", "=", self.company_id.id)]
-        existing = {c.loket_employment_id: c for c in Contract.search([*domain, ("loket_employment_id", "!=", False)])}
-        may_move_department = created or not mapped or self._loket_may_overwrite("hr.contract", "department_id")
-        items = []
-        for item in bundle["employments"]:
-            values = contract_values(item["employment"], item["entity"], item["hours"])
-            vals, department = self._loket_contract_vals(values, lookups, may_move_department)
-            contract = existing.get(values["loket_employment_id"], Contract)
-            if contract:
-                vals = {k: v for k, v in vals.items() if LoketIntegration._loket_differs(contract[k], v)}
+    def _loket_sync_employments(self, employee, row, lookups, mapped=False):
+        """The employee's bindings (``loket.employment``) follow Loket's employments, then
+        Odoo's own records follow the bindings (``loket.employment.mirror``, the version
+        part) and a leaver is followed. Returns the employee's bindings of this integration."""
+        Employment = self.env["loket.employment"].sudo()  # Loket's side: written by the addon
+        items = row.data["employments"]
+        domain = [("integration_id", "=", self.id), ("loket_id", "in", [i["employment"]["id"] for i in items])]
+        existing = {e.loket_id: e for e in Employment.with_context(active_test=False).search(domain)}
+        may_move_department = not mapped or self._loket_may_overwrite("loket.employment", "department_id")
+        bindings, to_create = Employment, []
+        for item in items:
+            values = employment_values(item["employment"], item["entity"], item["hours"])
+            vals, department = self._loket_employment_vals(values, lookups, may_move_department)
+            vals.update(employee_id=employee.id, loket_employee_id=row.id, data=item)
+            binding = existing.get(values["loket_id"])
+            if binding:
+                changes = {k: v for k, v in vals.items() if LoketIntegration._loket_differs(binding[k], v)}
+                if changes:
+                    binding.write(changes)
+                bindings |= binding
             else:
-                vals = self._loket_new_contract_vals(employee, values, vals, department)
-            items.append((values["loket_employment_id"], contract, vals))
-        self._loket_apply_contract_plan(employee, items)
+                to_create.append(self._loket_new_employment_vals(employee, values, vals, department))
+        bindings = (bindings | Employment.create(to_create)).with_env(self.env)
+        self.env["loket.employment.mirror"]._loket_mirror(bindings)
+        own = self._loket_employments_of(employee)
+        self._loket_follow_leaver(employee, own)
+        return own
 
-    def _loket_contract_vals(self, values, lookups, may_move_department=True):
-        """The contract values Loket keeps up to date, and the employment's department."""
+    def _loket_employments_of(self, employees):
+        """The active bindings of ``employees`` in this integration."""
+        domain = [("integration_id", "=", self.id), ("employee_id", "in", employees.ids)]
+        return self.env["loket.employment"].sudo().search(domain).with_env(self.env)
+
+    def _loket_employment_vals(self, values, lookups, may_move_department=True):
+        """The binding values Loket keeps up to date, and the employment's department."""
         department = self._loket_find_or_create("hr.department", values["department_name"], lookups)
         vals = {
-            "loket_payroll_number": values["loket_payroll_number"],
-            "loket_shift_number": values["shift_number"],
+            "payroll_number": values["payroll_number"],
+            "shift_number": values["shift_number"],
             "date_start": values["date_start"],
             "date_end": values["date_end"],
             "job_id": self._loket_find_or_create("hr.job", values["job_name"], lookups).id,
+            "hours_per_week": values["hours_per_week"],
         }
         if may_move_department and department:
             vals["department_id"] = department.id
         return vals, department
 
-    def _loket_new_contract_vals(self, employee, values, vals, department):
-        """A new contract's values (its state comes from the contract plan)."""
-        number = values["loket_payroll_number"] or self.env._("no payroll number")
+    def _loket_new_employment_vals(self, employee, values, vals, department):
+        """A new binding's values: Loket's department, else the employee's."""
         return dict(
             vals,
-            loket_employment_id=values["loket_employment_id"],
-            name=f"{employee.name} – {number}",
+            integration_id=self.id,
+            loket_id=values["loket_id"],
             employee_id=employee.id,
-            company_id=self.company_id.id,
             department_id=department.id or employee.department_id.id,
-            wage=0.0,
         )
 
     def _loket_find_or_create(self, model, name, lookups):
@@ -344,7 +356,7 @@ class LoketIntegration(models.Model):
         again. Returns how many employees were updated.
 
         Incremental: when no employment's ``lastModifiedVersionNumber`` moved, only
-        that list is read; a full pass runs on demand and weekly. Rows and contracts
+        that list is read; a full pass runs on demand and weekly. Rows and employments
         are keyed by Loket ids, so nothing is created twice. One run per integration at
         a time (advisory lock)."""
         self.ensure_one()
@@ -476,7 +488,7 @@ class LoketIntegration(models.Model):
             ]
             employee.write(changes)
             employee.message_post(body="\n".join(lines))
-        self._loket_sync_contracts(employee, row.data, lookups, mapped=row.decision == "map")
+        self._loket_sync_employments(employee, row, lookups, mapped=row.decision == "map")
         return 1 if changes else 0
 
     @staticmethod

@@ -33,18 +33,18 @@ class HoursGroup(NamedTuple):
     bound: bool  # the employee is bound to a Loket employee
     employee_department_id: int | None
     code_id: int | None
-    contract_id: int | None
+    employment_id: int | None
     payroll_number: int | None
     shift: int | None
-    contract_department_id: int | None
+    employment_department_id: int | None
     hours: float
     lines: int
 
 
-class LatestContract(NamedTuple):
+class LatestEmployment(NamedTuple):
     employee_id: int
     employee_name: str
-    contract_id: int
+    employment_id: int
     payroll_number: int
     shift: int | None
     department_id: int | None
@@ -151,11 +151,11 @@ class LoketIntegration(models.Model):
         components = self._loket_component_numbers(self.hour_code_ids, lambda code: code.work_entry_type_id.id)
         units = {c.department_id.id: c.distribution_unit_id.code for c in self.cost_center_ids}
         employee_ids = {g.employee_id for g in groups} | set(employees.ids if employees else ())
-        latest_contracts = self._loket_latest_payroll_contracts(employee_ids, date_from, date_to)
+        latest_employments = self._loket_latest_payroll_employments(employee_ids, date_from, date_to)
         Code = self.env["hr.work.entry.type"].sudo()  # hour code names for the warnings: no HR rights needed
 
         unbound = defaultdict(lambda: [0, 0.0])
-        no_contract = defaultdict(lambda: [0, 0.0])
+        no_employment = defaultdict(lambda: [0, 0.0])
         outside = defaultdict(lambda: [0, 0.0])
         unmapped = defaultdict(lambda: [0, 0.0])
         for group in groups:
@@ -164,12 +164,12 @@ class LoketIntegration(models.Model):
             elif group.code_id not in components:
                 name = Code.browse(group.code_id).display_name if group.code_id else self.env._("(no hour code)")
                 bucket = unmapped[name]
-            elif group.employee_id not in latest_contracts:
-                bucket = no_contract[group.employee_name]
-            elif not group.contract_id:
+            elif group.employee_id not in latest_employments:
+                bucket = no_employment[group.employee_name]
+            elif not group.employment_id:
                 bucket = outside[group.employee_name]
             else:
-                department = group.contract_department_id or group.employee_department_id
+                department = group.employment_department_id or group.employee_department_id
                 self._loket_add_entry(
                     data, group, units.get(department), components[group.code_id], group.hours, group.employee_name
                 )
@@ -177,11 +177,11 @@ class LoketIntegration(models.Model):
             bucket[0] += group.lines
             bucket[1] += group.hours
 
-        self._loket_add_wage_components(data, latest_contracts, units, date_from, date_to)
+        self._loket_add_wage_components(data, latest_employments, units, date_from, date_to)
         data.warnings += self._loket_refused_warnings(data)
         for label, bucket in (
             (self.env._("Timesheet lines of employees not bound to Loket"), unbound),
-            (self.env._("Employees without a contract carrying a payroll number in the period"), no_contract),
+            (self.env._("Employees without a contract carrying a payroll number in the period"), no_employment),
             (self.env._("Hours outside every employment"), outside),
             (self.env._("Hour codes used but not mapped to a Loket component"), unmapped),
         ):
@@ -211,14 +211,14 @@ class LoketIntegration(models.Model):
         return {k: number for k, number in numbers.items() if number is not None}
 
     def _loket_hours_by_employment(self, date_from, date_to, employees=None):
-        """``[(employee id, hour code id, contract id, hours, lines)]``: the period's timesheet
-        lines summed per day in one GROUP BY, each day placed on the payroll contract
-        running on it (the latest started one where Odoo holds overlapping ones; NULL
-        when none), then summed per contract. The result grows with employees × hour
-        codes × employments, not with lines."""
+        """``[(employee id, hour code id, employment id, hours, lines)]``: the period's timesheet
+        lines summed per day in one GROUP BY, each day placed on the Loket employment
+        (``loket.employment``) with a payroll number running on it (the latest started one
+        where Loket holds overlapping ones; NULL when none), then summed per employment. The
+        result grows with employees × hour codes × employments, not with lines."""
         Line = self.env["account.analytic.line"]
         Line.flush_model()
-        self.env["hr.contract"].flush_model()
+        self.env["loket.employment"].flush_model()
         lines = Line._search(self._loket_timesheet_domain(date_from, date_to, employees), order="")
         self.env.cr.execute(
             SQL(
@@ -228,25 +228,25 @@ class LoketIntegration(models.Model):
                   GROUP BY 1, 2, 3
                 ), placed AS (
                     SELECT DISTINCT ON (d.employee_id, d.loket_hour_code_id, d.date)
-                           d.employee_id, d.loket_hour_code_id, d.hours, d.n, hc.id AS contract_id
+                           d.employee_id, d.loket_hour_code_id, d.hours, d.n, le.id AS employment_id
                       FROM days d
-                 LEFT JOIN hr_contract hc
-                        ON hc.employee_id = d.employee_id
-                       AND hc.loket_payroll_number > 0
-                       AND hc.state != 'cancel'
-                       AND hc.date_start <= d.date
-                       AND (hc.date_end IS NULL OR hc.date_end >= d.date)
-                  ORDER BY d.employee_id, d.loket_hour_code_id, d.date, hc.date_start DESC NULLS LAST, hc.id DESC
+                 LEFT JOIN loket_employment le
+                        ON le.employee_id = d.employee_id
+                       AND le.payroll_number > 0
+                       AND le.active
+                       AND le.date_start <= d.date
+                       AND (le.date_end IS NULL OR le.date_end >= d.date)
+                  ORDER BY d.employee_id, d.loket_hour_code_id, d.date, le.date_start DESC NULLS LAST, le.id DESC
                 )
                 SELECT p.employee_id, e.name, e.loket_employee_id IS NOT NULL, e.department_id,
-                       p.loket_hour_code_id, p.contract_id, hc.loket_payroll_number, hc.loket_shift_number,
-                       hc.department_id, SUM(p.hours), SUM(p.n)::int
+                       p.loket_hour_code_id, p.employment_id, le.payroll_number, le.shift_number,
+                       le.department_id, SUM(p.hours), SUM(p.n)::int
                   FROM placed p
                   JOIN hr_employee e ON e.id = p.employee_id
-             LEFT JOIN hr_contract hc ON hc.id = p.contract_id
+             LEFT JOIN loket_employment le ON le.id = p.employment_id
               GROUP BY p.employee_id, e.name, e.loket_employee_id, e.department_id, p.loket_hour_code_id,
-                       p.contract_id, hc.loket_payroll_number, hc.loket_shift_number, hc.department_id
-              ORDER BY p.employee_id, p.loket_hour_code_id, p.contract_id
+                       p.employment_id, le.payroll_number, le.shift_number, le.department_id
+              ORDER BY p.employee_id, p.loket_hour_code_id, p.employment_id
                 """,
                 lines.select(  # the domain's own FROM/WHERE (record rules included), grouped per day
                     SQL("%s AS employee_id", SQL.identifier(lines.table, "employee_id")),
@@ -284,41 +284,41 @@ class LoketIntegration(models.Model):
         data.entries.append(entry)
         data.employees[employment.payroll_number] = (employment.employee_name, employment.employee_id)
 
-    def _loket_latest_payroll_contracts(self, employee_ids, date_from, date_to):
-        """``{employee id: LatestContract}``: per employee, the latest started contract with a
-        payroll number overlapping the period. Read in SQL: exporting needs the payroll
-        bindings, not the right to read contracts."""
+    def _loket_latest_payroll_employments(self, employee_ids, date_from, date_to):
+        """``{employee id: LatestEmployment}``: per employee, the latest started Loket
+        employment with a payroll number overlapping the period. Read in SQL: exporting needs
+        the payroll bindings, not the right to read Odoo's contracts."""
         if not employee_ids:
             return {}
-        self.env["hr.contract"].flush_model()
+        self.env["loket.employment"].flush_model()
         self.env.cr.execute(
             """
-            SELECT DISTINCT ON (hc.employee_id)
-                   hc.employee_id, e.name, hc.id, hc.loket_payroll_number, hc.loket_shift_number,
-                   COALESCE(hc.department_id, e.department_id)
-              FROM hr_contract hc
-              JOIN hr_employee e ON e.id = hc.employee_id
-             WHERE hc.employee_id = ANY(%s) AND hc.loket_payroll_number > 0 AND hc.state != 'cancel'
-               AND hc.date_start <= %s AND (hc.date_end IS NULL OR hc.date_end >= %s)
-          ORDER BY hc.employee_id, hc.date_start DESC, hc.id DESC
+            SELECT DISTINCT ON (le.employee_id)
+                   le.employee_id, e.name, le.id, le.payroll_number, le.shift_number,
+                   COALESCE(le.department_id, e.department_id)
+              FROM loket_employment le
+              JOIN hr_employee e ON e.id = le.employee_id
+             WHERE le.employee_id = ANY(%s) AND le.payroll_number > 0 AND le.active
+               AND le.date_start <= %s AND (le.date_end IS NULL OR le.date_end >= %s)
+          ORDER BY le.employee_id, le.date_start DESC, le.id DESC
             """,
             (list(employee_ids), date_to, date_from),
         )
-        return {row[0]: LatestContract(*row) for row in self.env.cr.fetchall()}
+        return {row[0]: LatestEmployment(*row) for row in self.env.cr.fetchall()}
 
-    def _loket_add_wage_components(self, data, latest_contracts, units, date_from, date_to):
+    def _loket_add_wage_components(self, data, latest_employments, units, date_from, date_to):
         """Wage component values go to the employment running at the end of the period."""
         mapped = self._loket_component_numbers(self.wage_component_ids, lambda component: component.code)
         if not mapped:
             return
         # sudo: the values read private employee data (home-work distance) the payroll needs.
-        employees = self.env["hr.employee"].sudo().browse(list(latest_contracts))
+        employees = self.env["hr.employee"].sudo().browse(list(latest_employments))
         values = self._loket_wage_component_values(employees, date_from, date_to)
         for (employee_id, code), value in sorted(values.items()):
             if code not in mapped or not value:
                 continue
-            contract = latest_contracts[employee_id]
-            self._loket_add_entry(data, contract, units.get(contract.department_id), mapped[code], value, code)
+            employment = latest_employments[employee_id]
+            self._loket_add_entry(data, employment, units.get(employment.department_id), mapped[code], value, code)
 
     def _loket_refused_warnings(self, data):
         """One warning per row left out of the file because of a cell it cannot hold."""

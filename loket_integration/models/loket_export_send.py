@@ -336,15 +336,15 @@ class LoketExport(models.Model):
         employees. Read in SQL, as the export reads the payroll bindings."""
         if not payroll_numbers:
             return {}
-        self.env["hr.contract"].flush_model(["loket_payroll_number", "loket_employment_id", "employee_id"])
+        self.env["loket.employment"].flush_model(["payroll_number", "loket_id", "employee_id", "integration_id"])
         self.env.cr.execute(
             """
-            SELECT DISTINCT ON (hc.loket_payroll_number) hc.loket_payroll_number, hc.loket_employment_id, e.id
-              FROM hr_contract hc
-              JOIN hr_employee e ON e.id = hc.employee_id
-             WHERE e.loket_integration_id = %s AND hc.loket_payroll_number = ANY(%s)
-               AND hc.loket_employment_id IS NOT NULL
-          ORDER BY hc.loket_payroll_number, hc.date_start DESC, hc.id DESC
+            SELECT DISTINCT ON (le.payroll_number) le.payroll_number, le.loket_id, e.id
+              FROM loket_employment le
+              JOIN hr_employee e ON e.id = le.employee_id
+             WHERE e.loket_integration_id = %s AND le.payroll_number = ANY(%s)
+               AND le.loket_id IS NOT NULL
+          ORDER BY le.payroll_number, le.date_start DESC, le.id DESC
             """,
             (self.integration_id.id, sorted(payroll_numbers)),
         )

@@ -6,7 +6,7 @@ from . import (
     test_configuration_lists,
     test_connect,
     test_dutch_numbers,
-    test_contract_states,
+    test_employments,
     test_employee_bad_input,
     test_employee_feedback,
     test_employee_fetch,

@@ -81,6 +81,24 @@ class LoketMockMixin:
             self._cron_process_jobs_once()
         self.fail("the background runs did not finish")
 
+    # -- Loket's employments (loket.employment): the same on every Odoo version ---------------
+
+    def _employments(self, employee):
+        return self.env["loket.employment"].search([("employee_id", "=", employee.id)], order="date_start, id")
+
+    def _current_employment(self, employee):
+        return self._employments(employee).filtered(lambda e: not e.date_end)[:1]
+
+    def _write_employment(self, employments, **values):
+        """Change bindings as the sync would (their fields are the addon's: sudo)."""
+        employments.sudo().write(values)
+
+    def _create_employment(self, employee, **values):
+        """A binding as the sync makes it (``values``: payroll_number, loket_id, dates…)."""
+        integration = employee.sudo().loket_integration_id or self.integration
+        vals = dict({"integration_id": integration.id, "employee_id": employee.id}, **values)
+        return self.env["loket.employment"].sudo().create(vals).sudo(False)
+
     def _restore_fake_data(self, saved):
         self.fake.data, self.fake.version_numbers = saved
 

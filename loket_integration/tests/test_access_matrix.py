@@ -15,7 +15,8 @@ from odoo.tests import common, new_test_user, tagged
 
 # The roles, in the order of the rights columns of MATRIX. System admin: Settings rights
 # and Loket administrator, as the admin user. Loket administrator: connects integrations,
-# configures mappings, adds employees (implies HR officer and contract administrator).
+# configures mappings, adds employees (implies HR officer; on Odoo 18.0 contract administrator
+# too, by the version part).
 # Loket user: runs exports. The others have no Loket rights.
 ROLES = {
     "system admin": "base.group_user,base.group_system,loket_integration.group_loket_manager",
@@ -82,6 +83,10 @@ MATRIX = [
     Row("loket.employee",               "rwu   rwu         r          -          -        -",
         lambda t: dict(_integration(t), loket_id="emp-new", name="Jan de Vries"), lambda t: {"decision": "skip"},
         company_field="company_id"),
+    # Loket's employments: written by the sync only (protected fields); administrators delete them.
+    Row("loket.employment",             "ru    ru          r          -          -        -",
+        lambda t: dict(_integration(t), loket_id="employment-new", payroll_number=1),
+        lambda t: {"payroll_number": 2}, company_field="company_id"),
     # Periods: Loket's (or computed from its period type), made by the addon when the export wizard lists them.
     Row("loket.payroll.period",         "r     r           r          -          -        -",
         lambda t: dict(_integration(t), year=2031, number=1, date_from="2031-01-01", date_to="2031-01-31"),

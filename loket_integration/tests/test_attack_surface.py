@@ -23,7 +23,6 @@ ADMINS = ("system admin", "Loket administrator")
 LOKET_USERS = (*ADMINS, "Loket user")
 # What a refused call must not have changed: the addon's tables and what its code writes.
 WATCHED_TABLES = (
-    "hr_contract",
     "hr_department",
     "hr_employee",
     "ir_attachment",
@@ -106,6 +105,15 @@ ATTACKS = [
     Attack("loket.employee", "action_map_suggested", ADMINS),
     Attack("loket.employee", "action_apply", ADMINS),
     Attack("hr.employee", "action_open_loket_mapping", ADMINS),
+    # Loket's employments: the sync writes them; nobody by hand (the addon's fields).
+    Attack(
+        "loket.employment",
+        "create",
+        (),
+        lambda t, r: r.browse().create({"integration_id": t.integration.id, "loket_id": "nieuw", "payroll_number": 9}),
+        model_level=True,
+    ),
+    Attack("loket.employment", "write", (), lambda t, r: r.write({"payroll_number": 4711})),
     # Exports: Loket users of the company read, send and make them again.
     Attack("loket.export", "action_generate_again", LOKET_USERS),
     Attack("loket.export", "action_download", LOKET_USERS),
@@ -168,6 +176,7 @@ class TestAttackSurface(AttackSuite, LoketCase):
             "loket.integration": cls.integration,
             "loket.employee": rows[1:2],
             "hr.employee": cls.employee,
+            "loket.employment": cls.env["loket.employment"].search([("employee_id", "=", cls.employee.id)], limit=1),
             "loket.export": cls.export,
         }
         company_a = cls.env.company

@@ -1,5 +1,5 @@
 """Two companies, one Loket employer: each company's integration reads and writes its own
-company's employees, contracts, departments and jobs only, whoever runs it (an administrator
+company's employees, employments, departments and jobs only, whoever runs it (an administrator
 with both companies selected, a Loket administrator of one company, the crons as superuser);
 and no link the addon's models make crosses a company."""
 
@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import common, new_test_user, tagged
 
 from .common import LoketCase
-from .test_contract_states import EmploymentsMixin
+from .test_employments import EmploymentsMixin
 
 MANAGER = "base.group_user,loket_integration.group_loket_manager"
 # What a sync may change on an employee, and what says to whom he belongs.
@@ -31,7 +31,21 @@ EMPLOYEE_FIELDS = [
     "loket_employee_id",
     "loket_employee_number",
 ]
-CONTRACT_FIELDS = ["employee_id", "company_id", "job_id", "department_id", "state", "date_start", "date_end"]
+EMPLOYMENT_FIELDS = [
+    "employee_id",
+    "company_id",
+    "job_id",
+    "department_id",
+    "date_start",
+    "date_end",
+    "payroll_number",
+    "note",
+    "active",
+    "mirror_model",
+    "mirror_res_id",
+]
+# Of Odoo's record mirroring an employment (the version part's), those of these fields it has.
+MIRROR_FIELDS = ("employee_id", "company_id", "job_id", "department_id", "state", "date_start", "date_end")
 
 
 class TwoCompaniesCase(LoketCase):
@@ -91,15 +105,25 @@ class TwoCompaniesCase(LoketCase):
         return self.integration_b.loket_employee_ids.filtered(lambda row: row.loket_id == employee_a.loket_employee_id)
 
     def _snapshot(self, employees):
-        """All a sync or a date run could change of ``employees`` and their contracts."""
+        """All a sync or a date run could change of ``employees``, their employments and Odoo's
+        records of them (whatever the Odoo version's are)."""
         employees = employees.sudo().with_context(active_test=False)
-        contracts = self.env["hr.contract"].sudo().search([("employee_id", "in", employees.ids)], order="id")
+        employments = (
+            self.env["loket.employment"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("employee_id", "in", employees.ids)], order="id")
+        )
+        mirrors = []
+        for employment in employments.filtered("mirror_res_id"):
+            mirror = self.env[employment.mirror_model].sudo().browse(employment.mirror_res_id)
+            mirrors += mirror.read([name for name in MIRROR_FIELDS if name in mirror._fields])
         messages = (
             self.env["mail.message"]
             .sudo()
             .search_count([("model", "=", "hr.employee"), ("res_id", "in", employees.ids)])
         )
-        return employees.read(EMPLOYEE_FIELDS), contracts.read(CONTRACT_FIELDS), messages
+        return employees.read(EMPLOYEE_FIELDS), employments.read(EMPLOYMENT_FIELDS), mirrors, messages
 
     def _force_mapping(self, row, employee):
         """What no user can write, put into the database: ``row`` mapped to ``employee``."""
@@ -137,10 +161,11 @@ class TestTwoCompaniesOneEmployer(TwoCompaniesCase):
         self.assertEqual(len(employees_b), self.n_employees)
         self.assertEqual(employees_b.company_id, self.company_b)
         self.assertEqual(employees_b.loket_integration_id, self.integration_b)
-        contracts_b = self.env["hr.contract"].search([("employee_id", "in", employees_b.ids)])
-        self.assertEqual(contracts_b.company_id, self.company_b)
-        self.assertEqual(contracts_b.job_id.company_id, self.company_b)
-        self.assertEqual(contracts_b.department_id.company_id, self.company_b)
+        employments_b = self.env["loket.employment"].search([("employee_id", "in", employees_b.ids)])
+        self.assertEqual(employments_b.company_id, self.company_b)
+        self.assertEqual(employments_b.integration_id, self.integration_b)
+        self.assertEqual(employments_b.job_id.company_id, self.company_b)
+        self.assertEqual(employments_b.department_id.company_id, self.company_b)
         self.assertEqual(self._snapshot(employees_a), before_a)
         # Loket changes an employee both companies employ: B's sync updates B's employee only.
         self.fake.change_employee(1, **{"address.city": "Amersfoort"})

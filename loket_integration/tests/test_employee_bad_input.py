@@ -82,8 +82,9 @@ class TestEmployeeBadInput(LoketCase):
         self.assertTrue(rows[3].data)
         self.assertEqual(rows[4].employee_id.private_city, "Gouda")
         self.assertIn("1 failed", self.integration.last_sync_summary)
-        contract = self.env["hr.contract"].search([("loket_employment_id", "=", employment["id"])])
-        self.assertFalse(contract.date_end)  # nothing half-written
+        binding = self.env["loket.employment"].search([("loket_id", "=", employment["id"])])
+        self.assertTrue(binding)
+        self.assertFalse(binding.date_end)  # nothing half-written
         # An end before the start is refused the same way.
         employment["endDate"] = "2000-01-01"
         self.fake.version_numbers[employment["id"]] += 1
@@ -97,15 +98,14 @@ class TestEmployeeBadInput(LoketCase):
         row = rows[4]
         self.assertTrue(row.employee_id, row.sync_error)
         self.assertEqual(row.payroll_numbers, "-")
-        contract = self.env["hr.contract"].search([("loket_employment_id", "=", employment["id"])])
-        self.assertEqual(contract.loket_payroll_number, 0)
-        self.assertIn("no payroll number", contract.name)
-        self.assertEqual(contract.state, "open")
-        # Loket gives it one later: the contract follows.
+        binding = self.env["loket.employment"].search([("loket_id", "=", employment["id"])])
+        self.assertEqual(binding.payroll_number, 0)
+        self.assertIn("no payroll number", binding.display_name)
+        # Loket gives it one later: the binding follows.
         employment["payrollId"] = 4711
         self.fake.version_numbers[employment["id"]] += 1
         self.integration._loket_sync_employees()
-        self.assertEqual(contract.loket_payroll_number, 4711)
+        self.assertEqual(binding.payroll_number, 4711)
         self.assertEqual(row.payroll_numbers, "4711")
 
 
@@ -148,7 +148,7 @@ class TestTwoIntegrationsSameNumbers(LoketCase):
         self.assertEqual(theirs.loket_mapping_id.integration_id, self.other)
         self.assertEqual(len(self.integration.loket_employee_ids), 3)
         self.assertEqual(len(self.other.loket_employee_ids), 2)
-        payroll = {e: self.env["hr.contract"].search([("employee_id", "=", e.id)]).loket_payroll_number for e in ones}
+        payroll = {e: self._employments(e).payroll_number for e in ones}
         self.assertEqual(payroll[theirs], self.other_fake.employments_of(1)[0]["payrollId"])
         # A change at the other employer reaches only its own employee number 1.
         city = mine.private_city

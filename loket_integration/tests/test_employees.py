@@ -28,7 +28,7 @@ class TestEmployees(LoketCase):
         paths = {path for _, path, _ in self.fake.requests}
         self.assertEqual(len(self.fake.requests), 4, paths)  # employees, employments, entities, working hours
 
-    def test_add_creates_employee_and_contracts(self):
+    def test_add_creates_employee_and_employments(self):
         rows = self._fetch()
         row = rows[1]
         loket = self.fake.employee(1)
@@ -38,10 +38,13 @@ class TestEmployees(LoketCase):
         self.assertEqual(employee.loket_employee_number, 1)
         self.assertEqual(employee.private_city, loket["address"]["city"])
         self.assertEqual(employee.private_country_id.code, "NL")
-        contracts = self.env["hr.contract"].search([("employee_id", "=", employee.id)])
+        employments = self._employments(employee)
         payroll_numbers = sorted(e["payrollId"] for e in self.fake.employments_of(1))
-        self.assertEqual(sorted(contracts.mapped("loket_payroll_number")), payroll_numbers)
-        self.assertTrue(all(c.department_id for c in contracts))
+        self.assertEqual(sorted(employments.mapped("payroll_number")), payroll_numbers)
+        self.assertEqual(set(employments.mapped("loket_id")), {e["id"] for e in self.fake.employments_of(1)})
+        self.assertTrue(all(e.department_id for e in employments))
+        self.assertEqual(employments.loket_employee_id, row)
+        self.assertEqual(employments.integration_id, self.integration)
         row.action_apply()  # applying again creates nothing twice
         self.assertEqual(self.env["hr.employee"].search_count([("loket_employee_id", "=", row.loket_id)]), 1)
 
@@ -84,8 +87,7 @@ class TestEmployees(LoketCase):
         self.integration._loket_sync_employees()
         self.integration._loket_sync_employees()
         self.assertEqual(self.env["hr.employee"].search_count([("loket_employee_id", "=", rows[5].loket_id)]), 1)
-        contracts = self.env["hr.contract"].search([("employee_id", "=", rows[5].employee_id.id)])
-        self.assertEqual(len(contracts), len(self.fake.employments_of(5)))
+        self.assertEqual(len(self._employments(rows[5].employee_id)), len(self.fake.employments_of(5)))
 
     def test_loket_returning_an_employee_twice_keeps_one_row(self):
         self.fake.data["employees"].append(self.fake.data["employees"][0])
@@ -109,17 +111,16 @@ class TestEmployees(LoketCase):
         self.assertIn("lastmodifiedversionnumbers", self.fake.requests[0][1])
         self.assertEqual(self.integration.last_sync_summary, "No change in Loket")
 
-    def test_ended_employment_closes_the_contract_and_new_employment_adds_one(self):
+    def test_an_ended_employment_gets_its_end_date(self):
         self._add_all()
         employment = self.fake.employments_of(2)[-1]
         employment["endDate"] = "2025-06-30"
         self.fake.version_numbers[employment["id"]] += 1
         self.integration._loket_sync_employees()
-        contract = self.env["hr.contract"].search([("loket_employment_id", "=", employment["id"])])
-        self.assertEqual(str(contract.date_end), "2025-06-30")
-        self.assertEqual(contract.state, "close")
+        binding = self.env["loket.employment"].search([("loket_id", "=", employment["id"])])
+        self.assertEqual(str(binding.date_end), "2025-06-30")
 
-    def test_one_employee_with_two_employments_gets_two_contracts(self):
+    def test_one_employee_with_two_employments_gets_two_bindings(self):
         employee = self.fake.employee(6)
         first = self.fake.employments_of(6)[0]
         second = dict(
@@ -134,12 +135,10 @@ class TestEmployees(LoketCase):
         )
         rows = self._fetch()
         rows[6].action_add()
-        contracts = self.env["hr.contract"].search([("employee_id.loket_employee_id", "=", employee["id"])])
-        self.assertEqual(len(contracts), len(self.fake.employments_of(6)))
-        self.assertGreaterEqual(len(contracts), 2)
-        self.assertIn(777, contracts.mapped("loket_payroll_number"))
-        concurrent = contracts.filtered(lambda c: c.loket_payroll_number == 777)
-        self.assertEqual(concurrent.state, "draft")  # Odoo runs one contract at a time
+        employments = self.env["loket.employment"].search([("employee_id.loket_employee_id", "=", employee["id"])])
+        self.assertEqual(len(employments), len(self.fake.employments_of(6)))
+        self.assertGreaterEqual(len(employments), 2)
+        self.assertIn(777, employments.mapped("payroll_number"))
 
     def test_a_run_that_fails_halfway_resumes_without_duplicates(self):
         self._add_all()
@@ -170,8 +169,8 @@ class TestEmployees(LoketCase):
         employees = self.env["hr.employee"].search([("loket_integration_id", "=", self.integration.id)])
         self.assertEqual(len(employees), 6)
         self.assertEqual(sorted(employees.mapped("private_city")), [f"Stad {n}" for n in range(1, 7)])
-        contracts = self.env["hr.contract"].search([("employee_id", "in", employees.ids)])
-        self.assertEqual(len(contracts), len(self.fake.data["employments"]))
+        employments = self.env["loket.employment"].search([("employee_id", "in", employees.ids)])
+        self.assertEqual(len(employments), len(self.fake.data["employments"]))
 
     def test_new_loket_employee_is_listed_to_decide_with_an_activity(self):
         self._add_all()
@@ -232,7 +231,7 @@ class TestEmployees(LoketCase):
         rows = integration.loket_employee_ids
         rows[:2].action_add()
         self.assertEqual(len(rows[:2].employee_id), 2)
-        self.assertTrue(self.env["hr.contract"].search_count([("employee_id", "in", rows[:2].employee_id.ids)]))
+        self.assertTrue(self.env["loket.employment"].search_count([("employee_id", "in", rows[:2].employee_id.ids)]))
 
     def test_employees_of_another_administration_are_left_out(self):
         for employment in self.fake.employments_of(5):

@@ -53,8 +53,7 @@ class ExportMixin:
         )
         # Every employee's department books on distribution unit 10, unless a test says otherwise.
         for employee in self.employees.values():
-            for contract in self._contracts(employee):
-                contract.department_id = self._department("Bakkerij").id
+            self._write_employment(self._employments(employee), department_id=self._department("Bakkerij").id)
         self._map_department("Bakkerij", "10")
 
     # -- helpers ------------------------------------------------------------------------------
@@ -69,26 +68,18 @@ class ExportMixin:
             (0, 0, {"department_id": self._department(name).id, "distribution_unit_id": self.units[unit_code].id})
         ]
 
-    def _contracts(self, employee):
-        return self.env["hr.contract"].search([("employee_id", "=", employee.id)], order="date_start")
-
-    def _current_contract(self, employee):
-        return self._contracts(employee).filtered(lambda c: not c.date_end)[:1]
-
     def _second_employment(self, employee):
-        """``(first, second)``: the current contract ends on 15 March, a second employment
+        """``(first, second)``: the current employment ends on 15 March, a second one
         (payroll number 901, shift 2) starts the next day."""
-        first = self._current_contract(employee)
-        first.date_end = datetime.date(self.year, 3, 15)
-        second = first.copy(
-            {
-                "date_start": datetime.date(self.year, 3, 16),
-                "date_end": False,
-                "loket_payroll_number": 901,
-                "loket_shift_number": 2,
-                "loket_employment_id": "second-employment",
-                "state": "draft",
-            }
+        first = self._current_employment(employee)
+        self._write_employment(first, date_end=datetime.date(self.year, 3, 15))
+        second = self._create_employment(
+            employee,
+            date_start=datetime.date(self.year, 3, 16),
+            payroll_number=901,
+            shift_number=2,
+            loket_id="second-employment",
+            department_id=first.department_id.id,
         )
         return first, second
 
@@ -146,7 +137,7 @@ class ExportCase(ExportMixin, LoketCase):
 class TestExport(ExportCase):
     def test_one_employee_two_hour_codes(self):
         employee = self.employees[1]
-        persnr = self._current_contract(employee).loket_payroll_number
+        persnr = self._current_employment(employee).payroll_number
         self._log(employee, 8, day=2)
         self._log(employee, 7.5, day=3)
         self._log(employee, 2, day=3, code=self.overtime)
@@ -165,19 +156,19 @@ class TestExport(ExportCase):
         text = self._text(self._export())
         self.assertEqual(
             text,
-            f"{HEADER};1\r\n5555;{first.loket_payroll_number};1;10;8,00\r\n5555;{second.loket_payroll_number};2;10;6,00\r\n",
+            f"{HEADER};1\r\n5555;{first.payroll_number};1;10;8,00\r\n5555;{second.payroll_number};2;10;6,00\r\n",
         )
 
     def test_two_distribution_units(self):
         self._map_department("Winkel", "20")
-        shop = self._current_contract(self.employees[3])
-        shop.department_id = self._department("Winkel")
-        bakery = self._current_contract(self.employees[1])
+        shop = self._current_employment(self.employees[3])
+        self._write_employment(shop, department_id=self._department("Winkel").id)
+        bakery = self._current_employment(self.employees[1])
         self._log(self.employees[1], 8)
         self._log(self.employees[3], 4)
         lines = self._text(self._export()).split("\r\n")
-        self.assertIn(f"5555;{bakery.loket_payroll_number};1;10;8,00", lines)
-        self.assertIn(f"5555;{shop.loket_payroll_number};1;20;4,00", lines)
+        self.assertIn(f"5555;{bakery.payroll_number};1;10;8,00", lines)
+        self.assertIn(f"5555;{shop.payroll_number};1;20;4,00", lines)
 
     def test_rounding_once(self):
         employee = self.employees[1]
@@ -195,7 +186,7 @@ class TestExport(ExportCase):
     def test_employee_without_payroll_number_is_a_warning_and_no_row(self):
         stranger = self.env["hr.employee"].create({"name": "Zonder Loket"})
         no_contract = self.employees[4]
-        self._contracts(no_contract).write({"loket_payroll_number": 0})
+        self._write_employment(self._employments(no_contract), payroll_number=0)
         self._log(self.employees[1], 8)
         self._log(stranger, 5)
         self._log(no_contract, 6)
@@ -208,7 +199,7 @@ class TestExport(ExportCase):
 
     def test_hours_outside_every_employment_are_counted(self):
         employee = self.employees[1]
-        self._contracts(employee).write({"date_end": datetime.date(self.year, 3, 5)})
+        self._write_employment(self._employments(employee), date_end=datetime.date(self.year, 3, 5))
         self._log(employee, 4, day=3)
         self._log(employee, 6, day=20)
         export = self._export()
@@ -343,7 +334,7 @@ class TestExport(ExportCase):
     def test_lines_without_hour_code_fall_back_to_the_worked_hours_code(self):
         line = self._log(self.employees[1], 5)
         line.loket_hour_code_id = False  # as lines written before the integration existed
-        persnr = self._current_contract(self.employees[1]).loket_payroll_number
+        persnr = self._current_employment(self.employees[1]).payroll_number
         self.assertEqual(self._text(self._export()), f"{HEADER};1\r\n5555;{persnr};1;10;5,00\r\n")
 
 
@@ -461,7 +452,7 @@ class TestExportScreens(ExportCase):
         rows = self._table(wizard.preview_html)[1]
         self.assertEqual([row[2] for row in rows], [self.employees[2].name])
         export = self.env["loket.export"].browse(wizard.action_generate()["res_id"])
-        persnr = self._current_contract(self.employees[2]).loket_payroll_number
+        persnr = self._current_employment(self.employees[2]).payroll_number
         self.assertEqual(self._text(export), f"{HEADER};1\r\n5555;{persnr};1;10;4,00\r\n")
         self.assertEqual((export.employee_scope, export.employee_ids), ("selected", self.employees[2]))
         again = self.env["loket.export.wizard"].with_context(**export.action_generate_again()["context"]).create({})
@@ -488,7 +479,7 @@ class TestExportScreens(ExportCase):
         self.assertEqual(head[:4], ["Payroll no.", "Employee no.", "Employee", "Distribution unit"])
         self.assertEqual(head[4:], [f"1 {self._component_name(1)}", f"28 {self._component_name(28)}"])
         expected = {
-            (str(self._current_contract(e).loket_payroll_number), str(e.loket_employee_number), e.name)
+            (str(self._current_employment(e).payroll_number), str(e.loket_employee_number), e.name)
             for e in (first, second)
         }
         self.assertEqual({tuple(row[:3]) for row in rows}, expected)
@@ -513,15 +504,15 @@ class TestExportScreens(ExportCase):
         head, rows, foot = self._table(wizard.preview_html)
         export = self.env["loket.export"].browse(wizard.action_generate()["res_id"])
         self.assertEqual(export.totals, {"1": "5.32"})
-        self.assertIn(f";{first.loket_payroll_number};1;10;1,33\r\n", self._text(export))
-        self.assertIn(f";{second.loket_payroll_number};2;10;1,33\r\n", self._text(export))
+        self.assertIn(f";{first.payroll_number};1;10;1,33\r\n", self._text(export))
+        self.assertIn(f";{second.payroll_number};2;10;1,33\r\n", self._text(export))
         self.assertEqual(foot[-1], "5.32", "the preview's total is not the file's")
         # The preview: the file's rows (the two employments apart, each with its unit), the file's total.
         self.assertEqual(head[:4], ["Payroll no.", "Employee no.", "Employee", "Distribution unit"])
         self.assertEqual([row[3:] for row in rows], [[f"10 {self.units['10'].name}", "1.33"]] * 4)
         self.assertEqual(
             sorted(row[0] for row in rows if row[2] == two_jobs.name),
-            sorted([str(first.loket_payroll_number), str(second.loket_payroll_number)]),
+            sorted([str(first.payroll_number), str(second.payroll_number)]),
         )
         self.assertEqual(foot, ["Total (3 employee(s))", "5.32"])
 

@@ -87,8 +87,8 @@ class TestExportBadInput(ExportCase):
         self._log(second, -5.25, day=11)  # corrects more than this period holds
         export = self._export()
         rows = {row.split(";")[1]: row for row in self._text(export).splitlines()[1:]}
-        first_no = str(self._current_contract(first).loket_payroll_number)
-        second_no = str(self._current_contract(second).loket_payroll_number)
+        first_no = str(self._current_employment(first).payroll_number)
+        second_no = str(self._current_employment(second).payroll_number)
         self.assertEqual(rows[first_no], f"5555;{first_no};1;10;4,00")
         self.assertEqual(rows[second_no], f"5555;{second_no};1;10;-3,25")
         self.assertEqual(export.totals, {"1": "0.75"})
@@ -99,7 +99,7 @@ class TestExportBadInput(ExportCase):
         # Straight to Loket: the same negative number.
         self.integration.delivery = "api"
         export._loket_send()
-        employment = self._current_contract(second).loket_employment_id
+        employment = self._current_employment(second).loket_id
         item = next(i for i in self.fake.payroll_period_data if i["employmentId"] == employment)
         self.assertEqual(
             item["payrollComponents"], [{"payrollComponent": {"key": 1}, "value": -3.25, "isSupplement": False}]
@@ -173,12 +173,12 @@ class TestExportBadInput(ExportCase):
         self.assertEqual(self.units["20"].code, bad)
         self._map_department("Winkel", "20")
         shop_employee, bakery_employee = self.employees[3], self.employees[1]
-        self._current_contract(shop_employee).department_id = self._department("Winkel")
+        self._write_employment(self._current_employment(shop_employee), department_id=self._department("Winkel").id)
         self._log(shop_employee, 12)
         self._log(bakery_employee, 2)
         self._log(bakery_employee, -4, day=11)  # a correction larger than the period: -2,00, a value
-        shop_no = self._current_contract(shop_employee).loket_payroll_number
-        bakery_no = self._current_contract(bakery_employee).loket_payroll_number
+        shop_no = self._current_employment(shop_employee).payroll_number
+        bakery_no = self._current_employment(bakery_employee).payroll_number
         export = self._export()
         text = self._text(export)
         self.assertEqual(text, f"{HEADER};1\r\n5555;{bakery_no};1;10;-2,00\r\n")

@@ -107,8 +107,8 @@ class TestJobs(LoketCase):
         self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
         self.assertFalse(self.integration.loket_running_job_id)
         self.assertEqual(len(rows.employee_id), 6)
-        contracts = self.env["hr.contract"].search_count([("employee_id", "in", rows.employee_id.ids)])
-        self.assertEqual(contracts, len(self.fake.data["employments"]))
+        employments = self.env["loket.employment"].search_count([("employee_id", "in", rows.employee_id.ids)])
+        self.assertEqual(employments, len(self.fake.data["employments"]))
         # Bulk creation: no creation message, tracking or follower on the employees; one summary for the run.
         # (hr's own onboarding note stays: Odoo's import of employees writes it as well)
         logged = rows.employee_id.message_ids.filtered(lambda m: "onboarding plan" not in (m.body or ""))
@@ -251,7 +251,7 @@ class TestJobs(LoketCase):
         original = Integration._loket_add_employees
 
         def killed_after_creating(integration, batch):
-            original(integration, batch)  # employees and contracts of batch 2 are created, then…
+            original(integration, batch)  # employees and employments of batch 2 are created, then…
             raise MemoryError("worker killed")
 
         with patch.object(Integration, "_loket_add_employees", killed_after_creating):
@@ -267,7 +267,7 @@ class TestJobs(LoketCase):
         employees = self._employees()
         self.assertEqual(sorted(employees.mapped("loket_employee_id")), sorted(rows.mapped("loket_id")))
         self.assertEqual(
-            self.env["hr.contract"].search_count([("employee_id", "in", employees.ids)]),
+            self.env["loket.employment"].search_count([("employee_id", "in", employees.ids)]),
             len(self.fake.data["employments"]),
         )
 

@@ -7,6 +7,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import LoketCase
 
+NUMBER_FIELDS = ("loket_employee_number", "payroll_number", "shift_number", "employee_number", "components_year")
 LOKET_EMPLOYEE_FIELDS = ("loket_integration_id", "loket_employee_number", "loket_last_sync")
 
 
@@ -34,7 +35,7 @@ class TestScreens(LoketCase):
     def _filter_domain(self, model, name, user=None):
         return safe_eval(self._search_filters(model, user)[name])
 
-    # -- employee and contract forms ---------------------------------------------------------
+    # -- employee and employment forms -------------------------------------------------------
 
     def test_employee_form_shows_the_binding_read_only_to_an_hr_officer(self):
         rows = self._fetch()
@@ -88,23 +89,33 @@ class TestScreens(LoketCase):
             page = form._view["tree"].find(".//page[@name='loket']")
             self.assertEqual(bool(safe_eval(page.get("invisible"), form._get_eval_context())), hidden)
 
-    def test_contract_form_shows_the_loket_employment_read_only(self):
+    def test_the_employments_show_read_only_by_payroll_number_and_employer(self):
         rows = self._fetch()
         rows[3].action_add()
-        contract = self.env["hr.contract"].search([("employee_id", "=", rows[3].employee_id.id)], limit=1)
-        form = Form(contract.with_user(self.manager))
         employment = self.fake.employments_of(3)[0]
-        self.assertEqual(form.loket_payroll_number, employment["payrollId"])
-        self.assertEqual(form.loket_shift_number, contract.loket_shift_number)
-        for name in ("loket_payroll_number", "loket_shift_number"):
+        binding = self.env["loket.employment"].search([("loket_id", "=", employment["id"])])
+        self.integration.loket_employer_name = "Bakkerij de Korenschoof"
+        # Named as a person knows it, not by Loket's UUID (issue 19 point 13).
+        self.assertEqual(
+            binding.with_user(self.manager).display_name, f"{employment['payrollId']} – Bakkerij de Korenschoof"
+        )
+        self.assertNotIn(employment["id"], binding.display_name)
+        form = Form(binding.with_user(self.manager))
+        self.assertEqual(form.payroll_number, employment["payrollId"])
+        for name in ("payroll_number", "shift_number", "date_start", "department_id"):
             with self.assertRaisesRegex(AssertionError, "readonly"):
                 setattr(form, name, False)
         # Loket's id of the employment (a UUID) means nothing to a person: for the technical view only.
-        self.assertNotIn("loket_employment_id", form._view["fields"])
+        self.assertNotIn("loket_id", form._view["fields"])
         # (base.group_no_one follows the session's debug mode, which a test has not: read the view.)
-        view = self.env.ref("loket_integration.hr_contract_view_form_loket")
-        [node] = etree.fromstring(view.arch).xpath("//field[@name='loket_employment_id']")
-        self.assertEqual((node.get("groups"), node.get("readonly")), ("base.group_no_one", "1"))
+        view = self.env.ref("loket_integration.loket_employment_view_form")
+        [node] = etree.fromstring(view.arch).xpath("//field[@name='loket_id']")
+        self.assertEqual(node.get("groups"), "base.group_no_one")
+        # The Loket employee's form lists its employments; the menu lists them all.
+        row_form = Form(rows[3].with_user(self.manager))
+        self.assertEqual(row_form.employment_ids._records[0]["payroll_number"], employment["payrollId"])
+        menu = self.env.ref("loket_integration.menu_loket_employment")
+        self.assertEqual(menu.parent_id, self.env.ref("loket_integration.menu_loket_employee").parent_id)
 
     def test_from_loket_filter_finds_the_bound_employees(self):
         rows = self._fetch()
@@ -119,7 +130,8 @@ class TestScreens(LoketCase):
     def test_numbers_and_years_without_thousands_separators(self):
         for model, view_type in (
             ("hr.employee", "form"),
-            ("hr.contract", "form"),
+            ("loket.employment", "list"),
+            ("loket.employment", "form"),
             ("loket.employee", "list"),
             ("loket.employee", "form"),
             ("loket.integration", "form"),
@@ -127,7 +139,13 @@ class TestScreens(LoketCase):
             arch = etree.fromstring(self.env[model].get_views([(False, view_type)])["views"][view_type]["arch"])
             for node in arch.iter("field"):
                 name = node.get("name")
-                if name in ("loket_employee_number", "loket_payroll_number", "employee_number", "components_year"):
+                if name in (
+                    "loket_employee_number",
+                    "payroll_number",
+                    "shift_number",
+                    "employee_number",
+                    "components_year",
+                ):
                     self.assertIn("'enable_formatting': false", node.get("options", ""), f"{model} {name}")
 
     # -- Loket employees list ------------------------------------------------------------------

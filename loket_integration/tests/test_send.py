@@ -32,7 +32,7 @@ class SendMixin:
         self._log(self.employees[self.numbers[0]], 2, code=self.overtime)
 
     def _employment(self, number):
-        return self._current_contract(self.employees[number]).loket_employment_id
+        return self._current_employment(self.employees[number]).loket_id
 
     def _patches(self):
         return [r for r in self.fake.requests if r[0] == "PATCH"]
@@ -122,7 +122,7 @@ class TestSendToLoket(SendMixin, ExportCase):
         Loket as 0 for every component it had, like the file's Overwrite."""
         self._send(self._export())
         gone = self.employees[self.numbers[0]]
-        payroll_number = self._current_contract(gone).loket_payroll_number
+        payroll_number = self._current_employment(gone).payroll_number
         self.env["account.analytic.line"].search([("employee_id", "=", gone.id)]).unlink()
         second = self._export()
         self.fake.reset_logs()
@@ -267,9 +267,9 @@ class TestSendToLoket(SendMixin, ExportCase):
         export = self._export()
         component = self.integration.payroll_component_ids.filtered(lambda c: c.number == 28 and c.year == self.year)
         component.collective_mutation_possible = False
-        contract = self._current_contract(self.employees[self.numbers[1]])
-        payroll_number = contract.loket_payroll_number
-        contract.loket_employment_id = False
+        employment = self._current_employment(self.employees[self.numbers[1]])
+        payroll_number = employment.payroll_number
+        self._write_employment(employment, loket_id=False)
         message = str(self.assertRaisesKeepingCommits(UserError, lambda: self._send(export)))
         self.assertIn("Nothing was sent to Loket", message)
         self.assertIn(str(payroll_number), message)

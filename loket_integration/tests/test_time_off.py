@@ -127,7 +127,7 @@ class TestTimeOff(ExportCase):
             ],
         )
         export = self._export()
-        persnr = self._current_contract(self.first).loket_payroll_number
+        persnr = self._current_employment(self.first).payroll_number
         text = self._text(export)
         self.assertEqual(text.splitlines()[0], f"{HEADER};1;30;31;32")
         row = next(line for line in text.splitlines() if line.startswith(f"5555;{persnr};"))
@@ -140,7 +140,7 @@ class TestTimeOff(ExportCase):
         # The same four sums straight into Loket's payroll period data.
         self.integration.delivery = "api"
         export._loket_send()
-        employment = self._current_contract(self.first).loket_employment_id
+        employment = self._current_employment(self.first).loket_id
         item = next(i for i in self.fake.payroll_period_data if i["employmentId"] == employment)
         self.assertEqual(
             item["payrollComponents"],
@@ -169,7 +169,7 @@ class TestTimeOff(ExportCase):
     def test_time_off_is_no_day_worked(self):
         self.integration.wage_component_ids = [(0, 0, {"code": "days_worked", "component_number": "45"})]
         self._a_month_of_everything()
-        persnr = self._current_contract(self.first).loket_payroll_number
+        persnr = self._current_employment(self.first).payroll_number
         text = self._text(self._export())
         self.assertEqual(text.splitlines()[0], f"{HEADER};1;30;31;32;45")
         row = next(line for line in text.splitlines() if line.startswith(f"5555;{persnr};"))

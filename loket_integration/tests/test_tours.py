@@ -196,8 +196,8 @@ class TestLoketTours(common.HttpCase):
         header, lines = rows[0], rows[1:]
         self.assertEqual(header[:4], ["aanslnr", "persnr", "ploeg", "verdelingseenheid"])
         self.assertEqual(header[4:], ["1"])
-        contracts = self.env["hr.contract"].search([("employee_id", "in", picked.ids)])
-        expected = {(str(c.loket_payroll_number), f"{hours[c.employee_id]:.2f}".replace(".", ",")) for c in contracts}
+        employments = self.env["loket.employment"].search([("employee_id", "in", picked.ids)])
+        expected = {(str(e.payroll_number), f"{hours[e.employee_id]:.2f}".replace(".", ",")) for e in employments}
         self.assertEqual({(line[1], line[4]) for line in lines}, expected)
         self.assertEqual(len(lines), len(picked))
         return export

@@ -1,54 +1,23 @@
+"""Odoo 18.0's contracts follow the Loket employments: one contract per employment, in the
+state its dates give it today (moved here from loket_integration's tests: hr.contract only)."""
+
 import datetime
 
 from freezegun import freeze_time
-from lxml import etree
 
 from odoo import fields
 from odoo.tests import tagged
-from odoo.tools.safe_eval import safe_eval
 
-from .common import LoketCase
+from odoo.addons.loket_integration.tests.common import LoketCase
+from odoo.addons.loket_integration.tests.test_employments import EmploymentsMixin
 
 
-class EmploymentsMixin:
-    """Set an employee's employments in the fake Loket and follow the result in Odoo."""
-
-    def _set_employments(self, number, *spans):
-        """``spans``: ``(payroll number, start, end)`` with dates (or None); replaces the employee's
-        employments in Loket (one organizational entity and working hours each)."""
-        fake = self.fake
-        template = fake.employments_of(number)[0]
-        entity = next(r for r in fake.data["organizational_entities"] if r["employmentId"] == template["id"])
-        hours = next(r for r in fake.data["working_hours"] if r["employmentId"] == template["id"])
-        fake.data["employments"] = [e for e in fake.data["employments"] if e["employee"]["employeeNumber"] != number]
-        ids = []
-        for payroll, start, end in spans:
-            employment_id = f"5e000000-0000-4000-8000-{number:06d}{payroll:06d}"
-            ids.append(employment_id)
-            fake.data["employments"].append(
-                dict(
-                    template,
-                    id=employment_id,
-                    payrollId=payroll,
-                    startDate=start and str(start),
-                    endDate=end and str(end),
-                )
-            )
-            fake.data["organizational_entities"].append(dict(entity, employmentId=employment_id))
-            fake.data["working_hours"].append(dict(hours, employmentId=employment_id))
-            fake.version_numbers[employment_id] = fake.version_numbers.get(employment_id, 0) + 1
-        return ids
-
-    def _add(self, number):
-        self.integration.action_fetch_employees()
-        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == number)
-        row.action_add()
-        self.assertTrue(row.employee_id, row.sync_error)
-        return row
+class ContractsMixin(EmploymentsMixin):
+    """The employee's contracts, by the payroll number of the employment they mirror (0: not Loket's)."""
 
     def _contracts(self, employee):
         contracts = self.env["hr.contract"].search([("employee_id", "=", employee.id)])
-        return {c.loket_payroll_number: c for c in contracts}
+        return {c.loket_payroll: c for c in contracts}
 
     def _states(self, employee):
         return {n: (c.state, c.kanban_state) for n, c in self._contracts(employee).items()}
@@ -63,7 +32,7 @@ RUNNING, EXPIRED, READY, DRAFT = ("open", "normal"), ("close", "normal"), ("draf
 
 
 @tagged("post_install", "-at_install")
-class TestContractStates(EmploymentsMixin, LoketCase):
+class TestContractStates(ContractsMixin, LoketCase):
     n_employees = 4
 
     def setUp(self):
@@ -155,7 +124,7 @@ class TestContractStates(EmploymentsMixin, LoketCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLeavers(EmploymentsMixin, LoketCase):
+class TestLeaversContracts(ContractsMixin, LoketCase):
     n_employees = 3
 
     def setUp(self):
@@ -169,12 +138,6 @@ class TestLeavers(EmploymentsMixin, LoketCase):
 
     def _archive_notes(self, employee):
         return employee.message_ids.filtered(lambda m: "the employee is archived" in (m.body or ""))
-
-    def test_the_departure_reason_and_the_setting(self):
-        self.assertEqual(self.reason.name, "Loket: employment ended")
-        self.assertTrue(self.env["loket.integration"].create({"name": "Nieuw"}).archive_leavers)  # on by default
-        arch = self.integration.get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn('name="archive_leavers"', arch)
 
     def test_last_employment_ended_closes_the_contract_and_archives_the_employee(self):
         self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), None))
@@ -247,16 +210,7 @@ class TestLeavers(EmploymentsMixin, LoketCase):
         with freeze_time(self._days(3650)):  # whatever happens to its dates, the daily pass leaves it alone
             self.integration._loket_follow_dates()
         self.assertEqual(self._states(employee), contracts)
-        domain = [*self._filter_domain("missing_in_loket"), ("integration_id", "=", self.integration.id)]
-        self.assertEqual(self.env["loket.employee"].search(domain), row)
-        arch = self.env["loket.employee"].get_views([(False, "list")])["views"]["list"]["arch"]
-        self.assertIn('decoration-warning="missing_in_loket"', arch)
         # Back in Loket: no longer flagged.
         self.fake.data["employees"].append(gone)
         self.integration.action_fetch_employees()
         self.assertFalse(row.missing_in_loket)
-
-    def _filter_domain(self, name):
-        arch = self.env["loket.employee"].get_views([(False, "search")])["views"]["search"]["arch"]
-        node = etree.fromstring(arch).find(f".//filter[@name='{name}']")
-        return safe_eval(node.get("domain"))

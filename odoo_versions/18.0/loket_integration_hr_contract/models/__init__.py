@@ -1,0 +1,2 @@
+from . import hr_contract
+from . import loket_employment_mirror
