@@ -24,6 +24,21 @@ USER_GROUPS = "group_ids" if ODOO_19 else "groups_id"  # res.users
 GROUP_USERS = "user_ids" if ODOO_19 else "users"  # res.groups
 
 
+# hr.employee fields renamed in 19.0 (the legal sex moved to hr.version as ``sex``): the
+# mapper (pure, loket/employee_mapper.py) names them as 18.0 does; the sync renames here.
+EMPLOYEE_FIELD_NAMES = {"gender": "sex"} if ODOO_19 else {}
+
+
+def employee_field(name):
+    """This series' name of an ``hr.employee`` field the mapper names (``gender``)."""
+    return EMPLOYEE_FIELD_NAMES.get(name, name)
+
+
+def employee_fields(values):
+    """The mapper's ``hr.employee`` values with this series' field names."""
+    return {employee_field(name): value for name, value in values.items()}
+
+
 def group_users(group):
     """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
     return group[GROUP_USERS]
