@@ -69,8 +69,9 @@ class LoketEmploymentMirror(models.AbstractModel):
             binding = by_id[span.key]
             alongside = next((o for o in [*chosen, *occupied] if overlaps(span, o)), None)
             self._loket_unmirror(binding, mirrored.get(binding) or versions.browse())
+            # The binding that is the contract, or none: a contract of the employee's that is not Loket's.
             other = by_id.get(alongside.key) if alongside and isinstance(alongside.key, int) else None
-            note = self._loket_mirror_note(binding, other or (alongside.key if alongside else binding))
+            note = self._loket_mirror_note(other)
             if binding.note != note:
                 binding.write({"note": note})
 
