@@ -37,7 +37,8 @@ class TestVersionMirror(EmploymentsMixin, LoketCase):
         first, second = self._version(bindings[101]), self._version(bindings[102])
         self.assertEqual(self._contract_dates(first), (datetime.date(2015, 1, 1), datetime.date(2019, 12, 31)))
         self.assertEqual(self._contract_dates(second), (datetime.date(2021, 3, 1), None))
-        self.assertEqual((first.date_version, second.date_version), (first.contract_date_start, second.contract_date_start))
+        self.assertEqual(first.date_version, first.contract_date_start)
+        self.assertEqual(second.date_version, second.contract_date_start)
         for binding, version in ((bindings[101], first), (bindings[102], second)):
             self.assertEqual(version.employee_id, employee)
             self.assertEqual((version.department_id, version.job_id), (binding.department_id, binding.job_id))
@@ -121,18 +122,20 @@ class TestVersionMirror(EmploymentsMixin, LoketCase):
         self.assertTrue(street)
         self.assertEqual(self._version(bindings[102]).private_street, street)  # copied into the future one
         # A Loket user (no HR officer) reads neither the versions' private fields nor his binding's data.
-        user = new_test_user(self.env, "version_loket_user", groups="base.group_user,loket_integration.group_loket_user")
+        groups = "base.group_user,loket_integration.group_loket_user"
+        user = new_test_user(self.env, "version_loket_user", groups=groups)
         self.assertNotIn("private_street", self.env["hr.version"].with_user(user).fields_get())
         self.assertNotIn("data", self.env["loket.employment"].with_user(user).fields_get())
 
     def test_a_loket_administrator_adds_employees_with_their_versions(self):
-        admin = new_test_user(self.env, "version_loket_admin", groups="base.group_user,loket_integration.group_loket_manager")
+        groups = "base.group_user,loket_integration.group_loket_manager"
+        admin = new_test_user(self.env, "version_loket_admin", groups=groups)
         self.assertTrue(admin.has_group("hr.group_hr_manager"))  # the contract dates are HR administrator fields
         integration = self.integration.with_user(admin)
         integration.action_fetch_employees()
         integration.loket_employee_ids.filtered(lambda r: r.employee_number == 2).action_add()
         employee = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == 2).employee_id
-        versions = self._employments(employee).mapped(lambda b: self._version(b))
+        versions = self._employments(employee).mapped(self._version)
         self.assertTrue(versions)
         self.assertEqual(versions.create_uid, admin)
 
