@@ -256,6 +256,7 @@ def run_odoo_tests(series, python, odoo_dirs):
         "--test-tags", os.environ.get("LOKET_TEST_TAGS") or default_test_tags(series),
         "--stop-after-init",
         *(["--without-demo", "all"] if series < "19.0" else []),  # 19.0: no demo data unless asked (warns)
+        "--http-interface", "127.0.0.1",  # 19.0 warns without it
         "--http-port", str(free_port()),
         "--log-level", ODOO_LOG_LEVEL,
         "--max-cron-threads", "0",
