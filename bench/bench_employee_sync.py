@@ -67,19 +67,19 @@ class CallPeaks:
 
 
 def orm_floor(env, integration, rows):
-    """One create of the employees, one of their contracts: the values "Add all" writes,
-    with its context flags, prepared beforehand (not timed). Rolled back afterwards."""
+    """One create of the employees, one of their Loket employments and (on 18.0) one of their
+    contracts: the values "Add all" writes, with its context flags, prepared beforehand (not
+    timed). Rolled back afterwards."""
     from odoo import fields
 
     from odoo.addons.loket_integration.loket.contract_plan import Span, plan
-    from odoo.addons.loket_integration.loket.employee_mapper import contract_values
+    from odoo.addons.loket_integration.loket.employee_mapper import employment_values
     from odoo.addons.loket_integration.models.loket_employee_bulk import BULK_CREATE_CONTEXT
-    from odoo.addons.loket_integration.models.loket_employment_states import STATE_VALUES
 
     to_date = fields.Date.to_date
     lookups, countries = {}, {}
     items = [
-        (index, contract_values(item["employment"], item["entity"], item["hours"]))
+        (index, employment_values(item["employment"], item["entity"], item["hours"]))
         for index, row in enumerate(rows)
         for item in row.data["employments"]
     ]
@@ -90,28 +90,52 @@ def orm_floor(env, integration, rows):
     today = fields.Date.today()
     spans = {}
     for index, values in items:
-        span = Span(values["loket_employment_id"], to_date(values["date_start"]), to_date(values["date_end"]))
+        span = Span(values["loket_id"], to_date(values["date_start"]), to_date(values["date_end"]))
         spans.setdefault(index, []).append(span)
     targets = {index: plan(employee_spans, today) for index, employee_spans in spans.items()}
-    contract_vals = []
+    employment_vals = []
     for index, values in items:
-        vals, department = integration._loket_contract_vals(values, lookups)
-        state = STATE_VALUES[targets[index][values["loket_employment_id"]]]
-        contract_vals.append((index, values, vals, department, state))
+        vals, department = integration._loket_employment_vals(values, lookups)
+        employment_vals.append((index, values, vals, department, targets[index][values["loket_id"]]))
+    try:  # the 18.0 part's contract states, when it is installed
+        from odoo.addons.loket_integration_hr_contract.models.loket_employment_mirror import STATE_VALUES
+    except ImportError:
+        STATE_VALUES = None
     env.flush_all()
     started = time.perf_counter()
     employees = env["hr.employee"].with_context(**BULK_CREATE_CONTEXT).create(employee_vals)
-    env["hr.contract"].with_context(**BULK_CREATE_CONTEXT).create(
-        [
-            dict(integration._loket_new_contract_vals(employees[index], values, vals, department), **state)
-            for index, values, vals, department, state in contract_vals
-        ]
+    employments = (
+        env["loket.employment"]
+        .with_context(**BULK_CREATE_CONTEXT)
+        .create(
+            [
+                integration._loket_new_employment_vals(employees[index], values, vals, department)
+                for index, values, vals, department, _target in employment_vals
+            ]
+        )
     )
+    if STATE_VALUES and "hr.contract" in env:
+        env["hr.contract"].with_context(**BULK_CREATE_CONTEXT).create(
+            [
+                {
+                    "name": f"{e.employee_id.name} – {e.payroll_number}",
+                    "employee_id": e.employee_id.id,
+                    "company_id": e.company_id.id,
+                    "department_id": e.department_id.id,
+                    "job_id": e.job_id.id,
+                    "date_start": e.date_start,
+                    "date_end": e.date_end,
+                    "wage": 0.0,
+                    **STATE_VALUES[target],
+                }
+                for e, (_i, _v, _vals, _d, target) in zip(employments, employment_vals, strict=True)
+            ]
+        )
     env.flush_all()
     seconds = time.perf_counter() - started
     env.cr.rollback()
     env.invalidate_all()
-    print(f"{'ORM floor (1 create + 1 create)':<40} employees={len(employees):>6}  wall={seconds:8.2f} s", flush=True)
+    print(f"{'ORM floor (1 create per model)':<40} employees={len(employees):>6}  wall={seconds:8.2f} s", flush=True)
     return seconds
 
 
@@ -169,8 +193,8 @@ def main():
         with Measure(env, fake, f"incremental re-sync, {changed} (5%) changed"):
             integration._loket_sync_employees()
         employees = env["hr.employee"].search_count([("loket_integration_id", "=", integration.id)])
-        print(f"# employees in Odoo: {employees}; contracts: "
-              f"{env['hr.contract'].search_count([('loket_employment_id', '!=', False)])}")  # fmt: skip
+        print(f"# employees in Odoo: {employees}; Loket employments: "
+              f"{env['loket.employment'].search_count([])}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tempfile
 import time
 
 import polib
-from run_tests import ADDON, ADDONS, OPTIONAL_MODULES, ROOT, addons_path, free_port, pg_args
+from run_tests import ADDON, ADDONS, OPTIONAL_MODULES, ROOT, addon_dir, addons_path, free_port, pg_args, version_addons
 
 
 def export_pots(targets):
@@ -27,7 +27,7 @@ def export_pots(targets):
     quiet = ["--stop-after-init", "--log-level", "warn", "--max-cron-threads", "0", "--http-port", str(free_port())]
     try:
         # With the optional modules, as make test: they change inherited labels (hr.contract's).
-        init = ",".join((*ADDONS, *OPTIONAL_MODULES))
+        init = ",".join((*ADDONS, *version_addons(), *OPTIONAL_MODULES))
         subprocess.run([*odoo, "--init", init, "--without-demo", "all", *quiet], cwd=ROOT, check=True)
         for addon, target in targets.items():
             export = [*odoo, f"--i18n-export={target}", f"--modules={addon}", *quiet]
@@ -61,10 +61,11 @@ def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
     main_dutch = os.path.join(ROOT, ADDON, "i18n", "nl.po")
     with tempfile.TemporaryDirectory() as tmp:
-        targets = {addon: os.path.join(tmp, f"{addon}.pot") for addon in ADDONS}
+        # The version part of the running Odoo too (odoo_versions/<series>/): its own terms.
+        targets = {addon: os.path.join(tmp, f"{addon}.pot") for addon in (*ADDONS, *version_addons())}
         export_pots(targets)
         for addon, target in targets.items():
-            i18n = os.path.join(ROOT, addon, "i18n")
+            i18n = os.path.join(addon_dir(addon), "i18n")
             os.makedirs(i18n, exist_ok=True)
             pot = polib.pofile(target, wrapwidth=78)
             pot.save(os.path.join(i18n, f"{addon}.pot"))

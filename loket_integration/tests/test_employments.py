@@ -82,7 +82,7 @@ class TestEmployments(EmploymentsMixin, LoketCase):
         first = bindings[101]
         loket = self.fake.employments_of(1)[0]
         entity = next(r for r in self.fake.data["organizational_entities"] if r["employmentId"] == ids[0])
-        hours = next(r for r in self.fake.data["working_hours"] if r["employmentId"] == ids[0])
+        hours = next(r for r in self.fake.data["working_hours"] if r["employmentId"] == ids[0])["workingHours"]
         self.assertEqual(first.loket_id, ids[0])
         self.assertEqual((first.integration_id, first.company_id), (self.integration, self.integration.company_id))
         self.assertEqual((first.loket_employee_id, first.employee_id), (row, employee))

@@ -11,6 +11,7 @@ class HrContract(models.Model):
         "loket.employment",
         string="Loket employment",
         compute="_compute_loket_employment_binding_id",
+        search="_search_loket_employment_binding_id",
         help="The employment (dienstverband) in Loket this contract follows.",
     )
     loket_payroll = fields.Integer(related="loket_employment_binding_id.payroll_number", string="Payroll number")
@@ -28,3 +29,11 @@ class HrContract(models.Model):
         by_contract = {employment.mirror_res_id: employment.id for employment in employments}
         for contract in self:
             contract.loket_employment_binding_id = by_contract.get(contract.id, False)
+
+    def _search_loket_employment_binding_id(self, operator, value):
+        Employment = self.env["loket.employment"].sudo().with_context(active_test=False)
+        mirrored = [("mirror_model", "=", "hr.contract")]
+        if value is False and operator in ("=", "!="):  # with or without a Loket employment
+            ids = Employment.search(mirrored).mapped("mirror_res_id")
+            return [("id", "not in" if operator == "=" else "in", ids)]
+        return [("id", "in", Employment.search([*mirrored, ("id", operator, value)]).mapped("mirror_res_id"))]

@@ -73,7 +73,9 @@ class TestContractMirror(EmploymentsMixin, LoketCase):
         shown = contract.with_user(hr).web_read({"loket_employment_binding_id": {"fields": {"display_name": {}}}})
         name = shown[0]["loket_employment_binding_id"]["display_name"]
         self.assertEqual(name, f"{binding.payroll_number} – Bakkerij de Korenschoof")
-        self.assertNotIn(binding.loket_id, str(form._view["arch"]) + name)  # no raw UUID (issue 19 point 13)
+        arch = contract.with_user(hr).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("loket_id", arch)  # no raw UUID (issue 19 point 13)
+        self.assertNotIn(binding.loket_id, name)
         self.assertEqual(form.loket_payroll, binding.payroll_number)
         for field_name in ("loket_employment_binding_id", "loket_payroll", "loket_shift"):
             with self.assertRaisesRegex(AssertionError, "readonly"):
@@ -100,6 +102,16 @@ class TestContractMirror(EmploymentsMixin, LoketCase):
         contract = self._contract(binding)
         self.assertEqual(
             (contract.employee_id, contract.state), (employee, "open" if not binding.date_end else "close")
+        )
+
+    def test_contracts_are_found_by_their_employment(self):
+        employee = self._add(2).employee_id
+        binding = self._employments(employee)[:1]
+        Contract = self.env["hr.contract"]
+        self.assertEqual(Contract.search([("loket_employment_binding_id", "=", binding.id)]), self._contract(binding))
+        own = Contract.create({"name": "Eigen", "employee_id": employee.id, "wage": 1, "date_start": "2000-01-01"})
+        self.assertEqual(
+            Contract.search([("employee_id", "=", employee.id), ("loket_employment_binding_id", "=", False)]), own
         )
 
     def test_the_loket_groups_on_odoo_18(self):
