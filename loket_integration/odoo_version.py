@@ -15,8 +15,10 @@ if ODOO_19:
     from odoo.fields import Domain
     from odoo.models import Constraint
     from odoo.orm.environments import Transaction
+    from odoo.orm.utils import regex_private
 else:
     from odoo.api import Transaction  # noqa: F401 - re-exported for the models
+    from odoo.models import regex_private  # noqa: F401 - the names Odoo takes for private methods
     from odoo.osv import expression
 
 # The many2many between users and groups, by its name on each side.
