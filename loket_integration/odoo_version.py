@@ -41,6 +41,11 @@ def employee_fields(values):
     return {employee_field(name): value for name, value in values.items()}
 
 
+# Accounts in use: 18.0 marks the others ``deprecated``; 19.0 archives them (``active``, which
+# Odoo's searches and field domains leave out by themselves).
+ACCOUNT_IN_USE_DOMAIN = [] if ODOO_19 else [("deprecated", "=", False)]
+
+
 def group_users(group):
     """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
     return group[GROUP_USERS]
