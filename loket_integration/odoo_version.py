@@ -46,6 +46,18 @@ def employee_fields(values):
 ACCOUNT_IN_USE_DOMAIN = [] if ODOO_19 else [("deprecated", "=", False)]
 
 
+def check_field_access(model, operation, field_names):
+    """Refuses (AccessError) fields of ``model`` the user may not ``operation`` (their groups).
+    18.0: ``check_field_access_rights``; 19.0 deprecates it (a warning) for
+    ``_check_field_access`` per field, with ``write`` for ``create``."""
+    if not ODOO_19:
+        model.check_field_access_rights(operation, field_names)
+        return
+    for name in field_names:
+        if name in model._fields:
+            model._check_field_access(model._fields[name], "read" if operation == "read" else "write")
+
+
 def group_users(group):
     """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
     return group[GROUP_USERS]

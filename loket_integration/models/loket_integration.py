@@ -16,7 +16,7 @@ from ..loket import (
     LoketOAuth,
 )
 from ..loket.payroll_periods import FOUR_WEEKLY, MONTH, WEEK
-from ..odoo_version import Constraint, group_users
+from ..odoo_version import Constraint, check_field_access, group_users
 from .loket_token import TokenKeeper
 
 _logger = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class LoketIntegration(models.Model):
         }
         for vals in vals_list:
             given = {name for name in self._loket_system_fields if vals.get(name) or defaults.get(name)}
-            self.check_field_access_rights("create", sorted(given))
+            check_field_access(self, "create", sorted(given))
         integrations = super().create(vals_list)
         for integration, vals in zip(integrations, vals_list, strict=True):
             integration._loket_apply_option(vals)
