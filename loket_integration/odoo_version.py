@@ -58,6 +58,11 @@ def check_field_access(model, operation, field_names):
             model._check_field_access(model._fields[name], "read" if operation == "read" else "write")
 
 
+# 19.0 checks read access to the records added to a many2many (18.0 did not); users without
+# HR rights may still link employees where Odoo's hr.mixin says so (its create/write).
+EMPLOYEE_RELATION_MIXINS = ["hr.mixin"] if ODOO_19 else []
+
+
 def group_users(group):
     """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
     return group[GROUP_USERS]
@@ -130,3 +135,14 @@ def cron_progress(env, done, remaining):
         cron._notify_progress(done=done, remaining=remaining)
     elif env.context.get("ir_cron_progress_id"):
         cron._commit_progress(done, remaining=remaining)
+
+
+def registry_test_mode(test_class):
+    """Puts the registry in test mode for a test class (new cursors wrap the test's cursor),
+    undone after the class: ``registry.enter_test_mode`` on 18.0,
+    ``registry_enter_test_mode_cls`` of Odoo's test case on 19.0."""
+    if ODOO_19:
+        test_class.registry_enter_test_mode_cls()
+    else:
+        test_class.registry.enter_test_mode(test_class.cr)
+        test_class.addClassCleanup(test_class.registry.leave_test_mode)

@@ -8,7 +8,7 @@
     "website": "https://github.com/loket-integration/loket_integration",
     # Only on Odoo 19.0's addons path (odoo_versions/19.0): installed with loket_integration.
     "depends": ["loket_integration"],
-    "data": ["security/loket_security.xml", "data/hr_departure_reason.xml"],
+    "data": ["security/loket_security.xml", "security/ir.model.access.csv", "data/hr_departure_reason.xml"],
     "auto_install": True,
     "installable": True,
 }
