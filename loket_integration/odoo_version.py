@@ -146,3 +146,12 @@ def registry_test_mode(test_class):
     else:
         test_class.registry.enter_test_mode(test_class.cr)
         test_class.addClassCleanup(test_class.registry.leave_test_mode)
+
+
+def public_read_group(model, domain, groupby):
+    """The grouped read the web client calls (a public method, checked like one): 18.0's
+    ``read_group`` (deprecated in 19.0, a warning), 19.0's ``formatted_read_group``. Each
+    group a dict: the grouped fields' values as Odoo formats them (many2one: ``(id, name)``)."""
+    if ODOO_19:
+        return model.formatted_read_group(domain, groupby, ["__count"])
+    return model.read_group(domain, groupby, groupby, lazy=False)
