@@ -63,6 +63,23 @@ def check_field_access(model, operation, field_names):
 EMPLOYEE_RELATION_MIXINS = ["hr.mixin"] if ODOO_19 else []
 
 
+def employee_department_sql(alias):
+    """SQL of the department of the ``hr_employee`` row ``alias`` (a trusted alias, no input):
+    its column on 18.0; on 19.0 the department of the employee's current version."""
+    if ODOO_19:
+        return f"(SELECT ev.department_id FROM hr_version ev WHERE ev.id = {alias}.current_version_id)"
+    return f"{alias}.department_id"
+
+
+def flush_employee_departments(env):
+    """Writes pending changes ``employee_department_sql`` reads to the database."""
+    if ODOO_19:
+        env["hr.employee"].flush_model(["current_version_id"])
+        env["hr.version"].flush_model(["department_id"])
+    else:
+        env["hr.employee"].flush_model(["department_id"])
+
+
 def group_users(group):
     """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
     return group[GROUP_USERS]
