@@ -80,6 +80,25 @@ def flush_employee_departments(env):
         env["hr.employee"].flush_model(["department_id"])
 
 
+def cron_round_limits(calls):
+    """The constants of odoo/addons/base/models/ir_cron.py that make one round of Odoo's runner
+    call a cron reporting work remaining ``calls`` times in a row: 18.0 at most
+    ``MAX_BATCH_PER_CRON_JOB`` (10); 19.0 at least ``MIN_RUNS_PER_JOB`` (10) and for at least
+    ``MIN_TIME_PER_JOB`` seconds (10: none here)."""
+    if ODOO_19:
+        return {"MIN_RUNS_PER_JOB": calls, "MIN_TIME_PER_JOB": 0}
+    return {"MAX_BATCH_PER_CRON_JOB": calls}
+
+
+def process_cron_job(registry, cron_cr, job):
+    """One round of Odoo's runner on ``job`` (a row as the runner reads it), on ``cron_cr``."""
+    if ODOO_19:
+        job = {"cron_name": job.get("cron_name") or job.get("name"), "progress_id": False, **job}
+        registry["ir.cron"]._process_job(cron_cr, job)
+    else:
+        registry["ir.cron"]._process_job(registry.db_name, cron_cr, job)
+
+
 def group_users(group):
     """The users of a ``res.groups`` record (``users`` on 18.0, ``user_ids`` on 19.0)."""
     return group[GROUP_USERS]
