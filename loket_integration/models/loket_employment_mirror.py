@@ -27,9 +27,11 @@ class LoketEmploymentMirror(models.AbstractModel):
 
         Called by the sync, Add (new employees in bulk: many employments at once, created in
         one ``create`` where possible) and the daily date run (``_loket_follow_dates``: the
-        same bindings, a new day), in the caller's environment (the user's rights: a Loket
+        same bindings, a new day), in the environment of this model (``self.env``) (the user's rights: a Loket
         administrator; the crons run as superuser); the bindings are written in sudo mode
-        (their fields are the addon's). It must:
+        (their fields are the addon's). The notes' texts: ``_loket_mirror_note``. A version
+        part needs nothing else of the addon: employees who leave are followed from the
+        bindings (``_loket_follow_leaver``), so no ``_loket_mirror_leaver`` exists. It must:
 
         - create a record for a binding without one (employee, company, dates, department,
           job, hours of the binding; ``name`` "<employee> – <payroll number>"), update the
@@ -40,7 +42,10 @@ class LoketEmploymentMirror(models.AbstractModel):
           out of Odoo's rule and their binding gets a ``note`` ("runs alongside …"), cleared
           when it no longer does; records of the employee that are not Loket's block the dates
           they cover (``occupied``);
-        - leave alone a record HR cancelled/archived (bindings inactive: ``active`` False);
+        - leave alone a record HR cancelled (18.0: state ``cancel``) and archive its binding
+          (``active`` False: the export leaves it out, as it left out cancelled contracts);
+          inactive bindings without a record get none;
+        - be cheap when nothing moved (the daily run passes every binding): write nothing then;
         - the department: written only where the binding's department may move it
           (``integration._loket_may_overwrite("loket.employment", "department_id")`` for
           employees mapped to existing ones: their HR department is HR's);

@@ -61,7 +61,7 @@ class LoketEmploymentMirror(models.AbstractModel):
             cancelled.sudo().active = False
         by_employee = defaultdict(list)
         for employment in employments:
-            if employment.date_start and (employment.active or employment.id in contracts):
+            if employment.employee_id and employment.date_start and (employment.active or employment.id in contracts):
                 by_employee[employment.employee_id].append(employment)
         occupied = self._loket_occupied_spans(employments, [c.id for c in contracts.values()])
         fresh = []  # employees without any contract yet: their contracts in one create
