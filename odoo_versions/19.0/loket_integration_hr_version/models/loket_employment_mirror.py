@@ -46,8 +46,11 @@ class LoketEmploymentMirror(models.AbstractModel):
     def _loket_mirror_employee(self, employee, bindings, versions):
         today = fields.Date.context_today(self)
         mirrored = {b: versions.browse(b.mirror_res_id) & versions for b in bindings if b.mirror_model == VERSION}
-        # A mirrored version HR archived (or deleted: the binding points nowhere then) is left alone.
+        # A mirrored version HR archived (19.0's cancelling) is left alone, and its binding is
+        # archived too: the export leaves it out, as 18.0's leaves out a cancelled contract.
         left_alone = {b for b, version in mirrored.items() if version and not version.active}
+        for binding in left_alone:
+            binding.write({"active": False})
         planned = bindings.filtered(lambda b: b.date_start and b not in left_alone)
         ours = versions.browse([v.id for v in mirrored.values() if v])
         our_contracts = {(v.contract_date_start, v.contract_date_end) for v in ours if v.contract_date_start}

@@ -113,6 +113,17 @@ class TestVersionMirror(EmploymentsMixin, LoketCase):
         self.assertIn("Runs alongside", bindings[402].note)
         self.assertTrue(self._version(bindings[401]).active)
 
+    def test_a_version_hr_archived_is_left_alone_and_its_employment_left_out(self):
+        self._set_employments(2, (201, "2015-01-01", "2019-12-31"), (202, "2021-01-01", None))
+        employee = self._add(2).employee_id
+        bindings = self._bindings(employee)
+        cancelled = self._version(bindings[201])
+        cancelled.active = False  # HR's cancelling on 19.0
+        self.integration._loket_sync_employees()
+        self.assertFalse(cancelled.active)
+        self.assertFalse(bindings[201].active)
+        self.assertTrue(bindings[202].active)
+
     def test_private_data_lives_on_every_version_and_stays_private(self):
         start = self._days(30)
         self._set_employments(1, (101, "2015-01-01", str(self._days(29))), (102, str(start), None))
