@@ -119,7 +119,7 @@ class TestVersionMirror(EmploymentsMixin, LoketCase):
         bindings = self._bindings(employee)
         cancelled = self._version(bindings[201])
         cancelled.active = False  # HR's cancelling on 19.0
-        self.integration._loket_sync_employees()
+        self.integration._loket_follow_dates()  # the daily run: every binding again
         self.assertFalse(cancelled.active)
         self.assertFalse(bindings[201].active)
         self.assertTrue(bindings[202].active)
