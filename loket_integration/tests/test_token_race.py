@@ -13,7 +13,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import common, tagged
 
-from ..odoo_version import group_users
+from ..odoo_version import Transaction, group_users
 from .common import LoketMockMixin
 
 WAIT = 10  # seconds a test waits for the other worker before giving up
@@ -66,7 +66,7 @@ class TestRefreshTokenRace(LoketMockMixin, common.TransactionCase):
         its snapshot is taken (``started`` is set) before it reaches Loket."""
         with self.registry.cursor() as cr:
             # Registry(dbname) would wait for the registries' lock, which the test runner holds.
-            cr.transaction = api.Transaction(self.registry)
+            cr.transaction = Transaction(self.registry)
             env = api.Environment(cr, SUPERUSER_ID, {})
             cr.execute("SELECT 1")  # the request's first statement: its snapshot starts here
             if started:
