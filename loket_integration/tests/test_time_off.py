@@ -60,7 +60,8 @@ class TestTimeOff(ExportCase):
         leave_type = self.env["hr.leave.type"].create(
             {
                 "name": name,
-                "requires_allocation": requires_allocation,
+                # "yes"/"no" on 18.0, a boolean on 19.0
+                "requires_allocation": requires_allocation == "yes" if ODOO_19 else requires_allocation,
                 "request_unit": "day",
                 "company_id": self.company.id,
                 "work_entry_type_id": work_entry_type.id,

@@ -72,7 +72,8 @@ class TestVersionMirror(EmploymentsMixin, LoketCase):
         with freeze_time(self._days(31)):
             self.env["hr.employee"]._cron_update_current_version_id()
             self.assertEqual(employee.current_version_id, version)
-            self.assertTrue(version.is_in_contract)
+        # (is_in_contract asks _is_in_contract with a default day fixed when Odoo was loaded)
+        self.assertTrue(version._is_in_contract(self._days(31)))
 
     def test_two_employments_at_once_one_contract_and_a_note(self):
         self._set_employments(1, (101, "2015-01-01", "2025-12-31"), (102, "2015-07-01", None))
