@@ -1,7 +1,7 @@
 {
     "name": "Loket.nl Payroll Journal",
     "summary": "Loket.nl's salary journal booked as Odoo journal entries, every payroll period",
-    "version": "18.0.1.0.0",
+    "version": "1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "loket_integration contributors",

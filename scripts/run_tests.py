@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The project's one test command (``make test``).
 
-1. Runs the Odoo-free tests (``tests/``: client, mappers, CSV builder) with pytest.
-2. When ``import odoo`` works: creates a throwaway database on the local
+1. Runs the Odoo-free tests (``tests/``: client, mappers, CSV builder) with pytest, once.
+2. For EVERY Odoo version it finds (one python per version, see ``odoo_pythons``), in
+   turn: creates a throwaway database on the local
    PostgreSQL, installs ``loket_integration`` and the journal addon beside it,
    ``loket_integration_account`` (with ``account``), with their tests
    (``--test-tags /loket_integration,/loket_integration_account``), fails on any
@@ -10,7 +11,17 @@
    addons (logged by ``odoo.addons.loket_integration…`` or
    ``odoo.addons.loket_integration_account…``, or by Odoo about them: its message mentions
    ``loket``, e.g. a ``loket.`` model; during the install too), and drops the database.
-   When Odoo is not importable it says so loudly, naming what did not run.
+   The version's own part (``odoo_versions/<series>/``: its addons, e.g. the contract
+   mirror) is on the addons path, installed and tested too. Each version has its own
+   database, log and summary line; the exit code fails when any version failed. A
+   version of ``odoo_versions/`` that no python here runs is named loudly as NOT RUN.
+
+Which pythons: ``LOKET_ODOO_PYTHONS`` (space-separated executables, e.g.
+``"python3 /opt/odoo19-venv/bin/python"``) when set, else this python plus the
+well-known venvs ``/opt/odoo*-venv/bin/python`` and ``/opt/odoo*/venv/bin/python``.
+The first python found per Odoo series runs it. ``LOKET_ODOO_SERIES=19.0`` runs only
+the named series (space-separated); ``LOKET_REQUIRE_ALL_VERSIONS=1`` fails the run when
+a version of ``odoo_versions/`` did not run (CI that must cover both).
 3. Browser tours (``start_tour`` tests) need Chrome/Chromium and ``websocket-client``;
    Odoo skips them without. Then this command says so loudly, naming those tests,
    and counts them as not run in the summary.
@@ -20,14 +31,15 @@ Connection settings come from the environment: PGHOST (localhost), PGPORT
 """
 
 import ast
-import functools
 import glob
+import json
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -67,64 +79,93 @@ def run_pure_tests():
     return passed, failed
 
 
-def odoo_importable():
-    # ``import odoo.release``, not just ``import odoo``: `pip install -e .` maps the addon into
-    # the ``odoo.addons`` namespace, which makes a bare ``import odoo`` succeed without Odoo.
-    probe = subprocess.run([sys.executable, "-c", "import odoo.release"], capture_output=True, check=False)
-    return probe.returncode == 0
+VERSIONS_DIR = os.path.join(ROOT, "odoo_versions")
+# Asks a python which Odoo it imports: its series and the folders of the ``odoo`` package
+# (a namespace package in 19.0, so ``odoo.__path__``, not ``odoo.__file__``). Run from a
+# folder without an ``odoo/`` (19.0 would take it for its namespace). ``import odoo.release``,
+# not just ``import odoo``: `pip install -e .` maps the addon into the ``odoo.addons``
+# namespace, which makes a bare ``import odoo`` succeed without Odoo.
+PROBE = (
+    "import json, os, odoo, odoo.release; "
+    "print(json.dumps([odoo.release.series, "
+    "[p for p in odoo.__path__ if os.path.isfile(os.path.join(p, 'release.py'))]]))"
+)
+DEFAULT_PYTHON_GLOBS = ("/opt/odoo*-venv/bin/python", "/opt/odoo*/venv/bin/python")
 
 
-@functools.cache
-def odoo_series():
-    """Odoo's series (``18.0``) of the Odoo this python imports, or None."""
-    probe = subprocess.run(
-        [sys.executable, "-c", "import odoo.release; print(odoo.release.serie)"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return probe.stdout.strip() or None if probe.returncode == 0 else None
+def supported_series():
+    """The Odoo series this repository supports: one folder each in ``odoo_versions/``."""
+    if not os.path.isdir(VERSIONS_DIR):
+        return ["18.0"]
+    return sorted(name for name in os.listdir(VERSIONS_DIR) if re.fullmatch(r"\d+\.\d+", name))
 
 
-def version_addons_dir():
-    """``odoo_versions/<series>``: the version parts of the running Odoo (README, "Odoo versions")."""
-    series = odoo_series()
-    path = os.path.join(ROOT, "odoo_versions", series) if series else None
-    return path if path and os.path.isdir(path) else None
-
-
-def version_addons():
-    """The version parts' addons (e.g. ``loket_integration_hr_contract`` on 18.0)."""
-    folder = version_addons_dir()
-    if not folder:
+def version_addons(series):
+    """The addons of a series' own part (``odoo_versions/<series>/<addon>/__manifest__.py``)."""
+    folder = os.path.join(VERSIONS_DIR, series)
+    if not os.path.isdir(folder):
         return ()
-    return tuple(sorted(n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n, "__manifest__.py"))))
-
-
-def addon_dir(addon):
-    folder = version_addons_dir()
-    if folder and addon in version_addons():
-        return os.path.join(folder, addon)
-    return os.path.join(ROOT, addon)
-
-
-def odoo_test_modules():
-    """``addon/tests/test_x.py`` of every addon's Odoo test modules."""
-    return sorted(
-        os.path.relpath(p, ROOT)
-        for addon in (*ADDONS, *version_addons())
-        for p in glob.glob(os.path.join(addon_dir(addon), "tests", "test_*.py"))
+    return tuple(
+        sorted(name for name in os.listdir(folder) if os.path.isfile(os.path.join(folder, name, "__manifest__.py")))
     )
 
 
-def default_test_tags():
-    return ",".join(f"/{addon}" for addon in (*ADDONS, *version_addons()))
+def candidate_pythons():
+    names = os.environ.get("LOKET_ODOO_PYTHONS", "").split()
+    if not names:
+        names = [sys.executable, *sorted({p for pattern in DEFAULT_PYTHON_GLOBS for p in glob.glob(pattern)})]
+    return names
 
 
-def browser_tour_tests():
+def probe_odoo(python):
+    """``(series, [odoo package folders])`` of the Odoo a python imports, or None."""
+    exe = shutil.which(python) or python
+    try:
+        probe = subprocess.run(
+            [exe, "-c", PROBE], capture_output=True, text=True, check=False, cwd=tempfile.gettempdir()
+        )
+    except OSError:
+        return None
+    if probe.returncode:
+        return None
+    series, dirs = json.loads(probe.stdout.strip().splitlines()[-1])
+    return series, dirs
+
+
+def odoo_versions():
+    """``({series: (python, odoo folders)}, [pythons without Odoo])``: the first python per series."""
+    found, without = {}, []
+    wanted = os.environ.get("LOKET_ODOO_SERIES", "").split()
+    for python in candidate_pythons():
+        probed = probe_odoo(python)
+        if not probed:
+            without.append(python)
+            continue
+        series, dirs = probed
+        if wanted and series not in wanted:
+            continue
+        found.setdefault(series, (python, dirs))
+    return found, without
+
+
+def odoo_test_modules(series=None):
+    """``addon/tests/test_x.py`` of every addon's Odoo test modules (and of the series' part)."""
+    roots = [os.path.join(ROOT, addon) for addon in ADDONS]
+    for name in version_addons(series) if series else ():
+        roots.append(os.path.join(VERSIONS_DIR, series, name))
+    return sorted(
+        os.path.relpath(p, ROOT) for root in roots for p in glob.glob(os.path.join(root, "tests", "test_*.py"))
+    )
+
+
+def default_test_tags(series=None):
+    return ",".join(f"/{addon}" for addon in (*ADDONS, *(version_addons(series) if series else ())))
+
+
+def browser_tour_tests(series=None):
     """``[(test file, Class.test_method)]`` of the Odoo test modules that run browser tours."""
     tests = []
-    for name in odoo_test_modules():
+    for name in odoo_test_modules(series):
         path = os.path.join(ROOT, name)
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
@@ -140,19 +181,19 @@ def browser_tour_tests():
     return tests
 
 
-def browser_missing():
-    """Why Odoo would skip the browser tours here, or None."""
+def browser_missing(python):
+    """Why Odoo would skip the browser tours with this python, or None."""
     if not any(shutil.which(name) for name in BROWSERS):
         return f"no Chrome/Chromium binary ({', '.join(BROWSERS)}) on PATH; `apt-get install chromium`"
-    probe = subprocess.run([sys.executable, "-c", "import websocket"], capture_output=True, check=False)
+    probe = subprocess.run([python, "-c", "import websocket"], capture_output=True, check=False)
     if probe.returncode:
-        return "the websocket-client module is not installed; `pip install websocket-client`"
+        return f"the websocket-client module is not installed for {python}; `{python} -m pip install websocket-client`"
     return None
 
 
-def browser_banner(reason, tests):
+def browser_banner(series, reason, tests):
     bar = "!" * 78
-    print(f"\n{bar}\nBROWSER NOT AVAILABLE: {len(tests)} browser tour tests not run")
+    print(f"\n{bar}\nBROWSER NOT AVAILABLE on Odoo {series}: {len(tests)} browser tour tests not run")
     for path, name in tests:
         print(f"  not run: {path} {name}")
     print(f"Odoo skips them: {reason}.\n{bar}")
@@ -164,12 +205,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def addons_path():
-    import odoo
+def addons_path(odoo_dirs=None, series=None):
+    """Odoo's own addons (``odoo/addons`` and the tree's ``addons``), this repository, and
+    the series' own part (``odoo_versions/<series>``); by default of the Odoo this python
+    imports (the benches, the .pot export)."""
+    if odoo_dirs is None:
+        import odoo.release
 
-    base = os.path.dirname(odoo.__file__)
-    paths = [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons"), ROOT, version_addons_dir()]
-    return ",".join(p for p in paths if p and os.path.isdir(p))
+        odoo_dirs = [p for p in odoo.__path__ if os.path.isfile(os.path.join(p, "release.py"))]
+        series = odoo.release.series
+    paths = []
+    for base in odoo_dirs:
+        paths += [os.path.join(base, "addons"), os.path.join(os.path.dirname(base), "addons")]
+    paths += [ROOT, os.path.join(VERSIONS_DIR, series)]
+    return ",".join(dict.fromkeys(p for p in paths if os.path.isdir(p)))
 
 
 def pg_args():
@@ -181,37 +230,51 @@ def pg_args():
     ]  # fmt: skip
 
 
-def run_odoo_tests():
-    print("== Odoo tests (loket_integration/tests, real Odoo + PostgreSQL) ==", flush=True)
-    db = f"loket_test_{os.getpid()}_{int(time.time())}"
+def log_path_for(series):
+    """Each version's own log: ``LOKET_ODOO_LOG`` (or ``.odoo-test.log``) with the series
+    before its extension, e.g. ``/tmp/me-19.0.log``."""
+    stem, ext = os.path.splitext(os.environ.get("LOKET_ODOO_LOG") or os.path.join(ROOT, ".odoo-test.log"))
+    return f"{stem}-{series}{ext or '.log'}"
+
+
+def run_odoo_tests(series, python, odoo_dirs):
+    part = version_addons(series)
+    print(f"== Odoo {series} tests ({python}; {', '.join((*ADDONS, *part))}; real Odoo + PostgreSQL) ==", flush=True)
+    db = f"loket_test_{series.replace('.', '')}_{os.getpid()}_{int(time.time())}"
     # LOKET_ODOO_LOG / LOKET_TEST_TAGS let parallel runs keep their own log and pick tests.
-    log_path = os.environ.get("LOKET_ODOO_LOG") or os.path.join(ROOT, ".odoo-test.log")
+    log_path = log_path_for(series)
     if os.path.exists(log_path):
         os.remove(log_path)  # Odoo appends to its logfile
+    exe = shutil.which(python) or python
     cmd = [
-        sys.executable, "-m", "odoo",
+        exe, "-m", "odoo",
         "--database", db,
         *pg_args(),
-        "--addons-path", addons_path(),
-        "--init", ",".join((*ADDONS, *version_addons(), *OPTIONAL_MODULES)),
+        "--addons-path", addons_path(odoo_dirs, series),
+        "--init", ",".join((*ADDONS, *part, *OPTIONAL_MODULES)),
         "--test-enable",
-        "--test-tags", os.environ.get("LOKET_TEST_TAGS") or default_test_tags(),
+        "--test-tags", os.environ.get("LOKET_TEST_TAGS") or default_test_tags(series),
         "--stop-after-init",
-        "--without-demo", "all",
+        *(["--without-demo", "all"] if series < "19.0" else []),  # 19.0: no demo data unless asked (warns)
+        "--http-interface", "127.0.0.1",  # 19.0 warns without it
         "--http-port", str(free_port()),
         "--log-level", ODOO_LOG_LEVEL,
         "--max-cron-threads", "0",
         "--logfile", log_path,
     ]  # fmt: skip
+    # Odoo 19.0's ``odoo`` is a namespace package: started from a folder without an ``odoo/``.
+    cwd = tempfile.gettempdir()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, check=False)
+        proc = subprocess.run(cmd, cwd=cwd, check=False)
     finally:
-        drop = [sys.executable, "-m", "odoo", "db", *pg_args(), "drop", db]
-        subprocess.run(drop, cwd=ROOT, capture_output=True, check=False)
+        drop = [exe, "-m", "odoo", "db", *pg_args(), "drop", db]
+        subprocess.run(drop, cwd=cwd, capture_output=True, check=False)
         if subprocess.run(["dropdb", "--if-exists", *_psql_conn(), db], capture_output=True, check=False).returncode:
             pass  # the database is gone or dropdb is absent; nothing else to do
-    with open(log_path, encoding="utf-8", errors="replace") as handle:
-        log = handle.read()
+    log = ""
+    if os.path.exists(log_path):
+        with open(log_path, encoding="utf-8", errors="replace") as handle:
+            log = handle.read()
     stats = STATS.search(log)
     total = int(stats["total"]) if stats else 0
     problems, warnings, other_warnings = check_log(log, tests_ran=total > 0)
@@ -230,7 +293,7 @@ def run_odoo_tests():
     ok = proc.returncode == 0 and not problems and not warnings and total > 0 and failed == 0
     failed = failed or (0 if ok else 1)
     print(
-        f"Odoo tests: {total} run, {failed} failed, {len(skipped)} skipped, "
+        f"Odoo {series} tests: {total} run, {failed} failed, {len(skipped)} skipped, "
         f"{len(problems)} ERROR line(s), {len(warnings)} {ADDON} WARNING line(s) in the log ({log_path})"
     )
     for name in skipped:
@@ -240,8 +303,8 @@ def run_odoo_tests():
 
 
 def is_addon_logger(logger):
-    names = (*ADDON_LOGGERS, *(f"odoo.addons.{addon}" for addon in version_addons()))
-    return any(logger == name or logger.startswith(name + ".") for name in names)
+    """A logger of the addons or of a version part (``odoo.addons.loket_integration_hr_version``)."""
+    return logger.startswith(ADDON_LOGGER) and logger[len(ADDON_LOGGER) : len(ADDON_LOGGER) + 1] in ("", ".", "_")
 
 
 def is_addon_warning(match):
@@ -283,31 +346,60 @@ def _psql_conn():
     ]
 
 
+def not_run_banner(series, why):
+    modules = odoo_test_modules(series)
+    bar = "!" * 78
+    print(f"\n{bar}\nODOO {series} NOT RUN: {len(modules)} Odoo test modules not run on {series}")
+    for name in modules:
+        print(f"  not run: {name}")
+    print(f"{why}\n{bar}")
+
+
 def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
-    passed, failed = run_pure_tests()
-    not_run = warnings = 0
-    if odoo_importable():
-        odoo_passed, odoo_failed, skipped, warnings = run_odoo_tests()
-        passed, failed, not_run = passed + odoo_passed, failed + odoo_failed, len(skipped)
-        reason = browser_missing()
+    pure_passed, pure_failed = run_pure_tests()
+    versions, without = odoo_versions()
+    results = {}  # series: (passed, failed, not run, warnings)
+    for series in sorted(versions):
+        python, odoo_dirs = versions[series]
+        passed, failed, skipped, warnings = run_odoo_tests(series, python, odoo_dirs)
+        not_run = len(skipped)
+        reason = browser_missing(shutil.which(python) or python)
         if reason:
-            tours = browser_tour_tests()
-            browser_banner(reason, tours)
+            tours = browser_tour_tests(series)
+            browser_banner(series, reason, tours)
             not_run = len(set(skipped) | {name for _path, name in tours})
-    else:
-        modules = odoo_test_modules()
-        bar = "!" * 78
-        print(f"\n{bar}\nODOO NOT AVAILABLE: {len(modules)} Odoo test modules not run")
-        for name in modules:
-            print(f"  not run: {name}")
-        print(f"`import odoo.release` failed: install Odoo 18 to run them (see README).\n{bar}")
+        results[series] = (passed, failed, not_run, warnings)
+    wanted = os.environ.get("LOKET_ODOO_SERIES", "").split()
+    missing = [s for s in (wanted or supported_series()) if s not in versions]
+    tried = ", ".join(candidate_pythons())
+    for series in missing:
+        not_run_banner(
+            series,
+            f"No python here imports Odoo {series} (tried: {tried}; without Odoo: {', '.join(without) or 'none'}).\n"
+            "Name one in LOKET_ODOO_PYTHONS, e.g. "
+            'LOKET_ODOO_PYTHONS="python3 /opt/odoo19-venv/bin/python" (README, Tests).',
+        )
+    print("\n== Summary ==")
+    print(f"Odoo-free tests: {pure_passed} passed, {pure_failed} failed")
+    for series, (passed, failed, not_run, warnings) in sorted(results.items()):
+        print(
+            f"Odoo {series} ({versions[series][0]}): {passed} passed, {failed} failed"
+            + (f", {not_run} not run (skipped)" if not_run else "")
+            + (f", {warnings} {ADDON} WARNING line(s) in the Odoo log" if warnings else "")
+            + (" -- FAILED" if failed else " -- ok")
+        )
+    for series in missing:
+        print(f"Odoo {series}: NOT RUN (no python imports it)")
+    failed = pure_failed + sum(r[1] for r in results.values())
+    passed = pure_passed + sum(r[0] for r in results.values())
+    must_all = os.environ.get("LOKET_REQUIRE_ALL_VERSIONS") not in (None, "", "0")
     print(
         f"\n{passed} passed, {failed} failed"
-        + (f", {not_run} not run (skipped)" if not_run else "")
-        + (f", {warnings} {ADDON} WARNING line(s) in the Odoo log" if warnings else "")
+        + (f" on Odoo {', '.join(sorted(results))}" if results else " (no Odoo version ran)")
+        + (f"; NOT RUN: Odoo {', '.join(missing)}" if missing else "")
     )
-    return 1 if failed else 0
+    return 1 if failed or (must_all and missing) else 0
 
 
 if __name__ == "__main__":

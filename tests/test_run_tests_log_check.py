@@ -66,18 +66,39 @@ def test_a_log_level_hiding_the_addons_lines_fails_the_run(run_tests):
 def test_the_journal_addon_is_installed_and_tested_in_the_same_run(run_tests):
     assert run_tests.ADDONS == ("loket_integration", "loket_integration_account")
     assert "account" in run_tests.OPTIONAL_MODULES
-    tags = run_tests.default_test_tags().split(",")
-    assert tags == ["/loket_integration", "/loket_integration_account"] + [f"/{a}" for a in run_tests.version_addons()]
+    assert run_tests.default_test_tags().split(",") == ["/loket_integration", "/loket_integration_account"]
     assert "loket_integration_account/tests/test_" in " ".join(run_tests.odoo_test_modules())
 
 
-def test_the_version_part_of_the_running_odoo_is_installed_and_tested(run_tests, monkeypatch):
-    """odoo_versions/<series>/: on the addons path, installed and tested with the addon."""
-    pytest.importorskip("odoo.release")  # addons_path() reads Odoo's own folders
-    monkeypatch.setattr(run_tests, "odoo_series", lambda: "18.0")
-    assert run_tests.version_addons() == ("loket_integration_hr_contract",)
-    assert run_tests.addons_path().split(",")[-1].endswith("odoo_versions/18.0")
-    assert "/loket_integration_hr_contract" in run_tests.default_test_tags().split(",")
-    assert "odoo_versions/18.0/loket_integration_hr_contract/tests/test_" in " ".join(run_tests.odoo_test_modules())
-    monkeypatch.setattr(run_tests, "odoo_series", lambda: "17.0")  # no part for it: nothing added
-    assert run_tests.version_addons() == ()
+def test_each_odoo_version_gets_its_own_log_and_its_part_of_the_repository(run_tests, monkeypatch, tmp_path):
+    monkeypatch.setenv("LOKET_ODOO_LOG", str(tmp_path / "me.log"))
+    assert run_tests.log_path_for("19.0") == str(tmp_path / "me-19.0.log")
+    assert run_tests.log_path_for("18.0") != run_tests.log_path_for("19.0")
+    part = run_tests.version_addons("19.0")
+    assert "loket_integration_hr_version" in part
+    assert run_tests.default_test_tags("19.0").endswith(",/loket_integration_hr_version")
+    assert "odoo_versions/19.0" in run_tests.addons_path([str(tmp_path)], "19.0")
+
+
+def test_a_python_without_odoo_is_not_a_version(run_tests, monkeypatch):
+    monkeypatch.setenv("LOKET_ODOO_PYTHONS", "/nonexistent/python")
+    versions, without = run_tests.odoo_versions()
+    assert versions == {} and without == ["/nonexistent/python"]
+
+
+def test_the_version_part_of_each_odoo_is_installed_and_tested(run_tests):
+    """odoo_versions/<series>/: on that series' addons path, installed and tested with the addon."""
+    assert run_tests.version_addons("18.0") == ("loket_integration_hr_contract",)
+    assert run_tests.addons_path(["/nowhere/odoo"], "18.0").split(",")[-1].endswith("odoo_versions/18.0")
+    assert "/loket_integration_hr_contract" in run_tests.default_test_tags("18.0").split(",")
+    assert "odoo_versions/18.0/loket_integration_hr_contract/tests/test_" in " ".join(
+        run_tests.odoo_test_modules("18.0")
+    )
+    assert "loket_integration_hr_contract" not in run_tests.default_test_tags("19.0")
+    assert run_tests.version_addons("17.0") == ()  # no part for it: nothing added
+
+
+def test_the_version_parts_loggers_are_the_addons(run_tests):
+    assert run_tests.is_addon_logger("odoo.addons.loket_integration_hr_version.models.x")
+    assert run_tests.is_addon_logger("odoo.addons.loket_integration_account")
+    assert not run_tests.is_addon_logger("odoo.addons.loket_integrationx")

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..odoo_version import Constraint
+
 
 class LoketCostCenter(models.Model):
     """An Odoo department booked on a Loket distribution unit (the export's verdelingseenheid)."""
@@ -19,6 +21,4 @@ class LoketCostCenter(models.Model):
         domain="[('integration_id', '=', integration_id)]",
     )
 
-    _sql_constraints = [
-        ("department_unique", "unique(integration_id, department_id)", "This department is mapped already.")
-    ]
+    _department_unique = Constraint("unique(integration_id, department_id)", "This department is mapped already.")

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..odoo_version import Constraint
+
 
 class LoketDistributionUnit(models.Model):
     """A Loket distribution unit (verdelingseenheid) of the integration's employer."""
@@ -15,9 +17,7 @@ class LoketDistributionUnit(models.Model):
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [
-        ("loket_unique", "unique(integration_id, loket_id)", "This distribution unit is listed already.")
-    ]
+    _loket_unique = Constraint("unique(integration_id, loket_id)", "This distribution unit is listed already.")
 
     def _compute_display_name(self):
         for unit in self:

@@ -2,8 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 
+from ..odoo_version import Constraint, domain_and
 from .loket_job import INLINE_LIMIT
 
 DECISIONS = [("to_decide", "To decide"), ("add", "Add"), ("skip", "Do not import"), ("map", "Map to existing")]
@@ -137,7 +137,7 @@ class LoketEmployee(models.Model):
         "Run sets Add", readonly=True, copy=False, help="The apply run first sets this row's decision to Add"
     )
 
-    _sql_constraints = [("loket_unique", "unique(integration_id, loket_id)", "This Loket employee is listed already.")]
+    _loket_unique = Constraint("unique(integration_id, loket_id)", "This Loket employee is listed already.")
 
     @api.depends("decision", "loket_id", "employee_id.loket_employee_id")
     def _compute_status(self):
@@ -303,4 +303,4 @@ class LoketEmployee(models.Model):
         """Erase Loket's personal data from the rows (``self``, or those of ``domain``) that no
         longer need it: not imported ones, and applied ones the sync brought into Odoo."""
         domain = [("id", "in", self.ids)] if domain is None else domain
-        self.sudo().search(expression.AND([domain, ERASABLE_DOMAIN])).write({"data": False, "birth_date": False})
+        self.sudo().search(domain_and([domain, ERASABLE_DOMAIN])).write({"data": False, "birth_date": False})

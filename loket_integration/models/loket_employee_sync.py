@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
 from ..loket.employee_mapper import employee_values, employment_values, minimal_bundle, row_summary
+from ..odoo_version import employee_field, employee_fields, group_users
 from .loket_job import INLINE_LIMIT
 
 _logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ SYNCED_FIELDS = {
     "private_city": "city",
     "private_country_id": "country",
     "birthday": "birthday",
-    "gender": "gender",
+    employee_field("gender"): "gender",
     "private_email": "private e-mail",
     "private_phone": "private phone",
     "work_email": "work e-mail",
@@ -263,7 +264,7 @@ class LoketIntegration(models.Model):
     def _loket_employee_vals(self, row, created=False, countries=None):
         """``countries``: country ids by code, filled as they are looked up (one search per code and pass)."""
         self._loket_check_data(row)
-        values = employee_values(row.data["employee"])
+        values = employee_fields(employee_values(row.data["employee"]))
         country_code = values.pop("private_country_code")
         countries = {} if countries is None else countries
         if country_code and country_code not in countries:
@@ -505,7 +506,7 @@ class LoketIntegration(models.Model):
         return value or "-"
 
     def _loket_notify_new_employees(self, rows):
-        managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
+        managers = group_users(self.env.ref("loket_integration.group_loket_manager")).filtered(
             lambda user: self.company_id in user.company_ids
         )
         note = self._loket_text_html(

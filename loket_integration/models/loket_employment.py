@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..loket.contract_plan import Span
+from ..odoo_version import Constraint
 from .loket_employee import PRIVATE_GROUPS
 
 
@@ -68,13 +69,9 @@ class LoketEmployment(models.Model):
     mirror_res_id = fields.Many2oneReference("Mirrored by (record)", model_field="mirror_model", readonly=True)
     mirror_display = fields.Char("Odoo record", compute="_compute_mirror_display")
 
-    _sql_constraints = [
-        (
-            "loket_id_unique",
-            "UNIQUE(integration_id, loket_id)",
-            "A Loket employment is bound once per integration.",
-        )
-    ]
+    _loket_id_unique = Constraint(
+        "UNIQUE(integration_id, loket_id)", "A Loket employment is bound once per integration."
+    )
 
     @api.depends("payroll_number", "integration_id.loket_employer_name", "integration_id.name")
     def _compute_display_name(self):

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import get_lang
 
 from ..loket.payroll_csv import build_payroll_csv, export_file_name
+from ..odoo_version import EMPLOYEE_RELATION_MIXINS
 
 EMPLOYEE_SCOPES = [("all", "All employees of this integration"), ("selected", "Selected employees")]
 
@@ -16,7 +17,7 @@ class LoketExport(models.Model):
 
     _name = "loket.export"
     _description = "Loket export"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", *EMPLOYEE_RELATION_MIXINS]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 

@@ -20,6 +20,7 @@ from ..loket.payroll_csv import (
     negative_cells,
     row_problem,
 )
+from ..odoo_version import employee_department_sql, flush_employee_departments
 
 # The columns of a timesheet line a fingerprint reads.
 LINE_COLUMNS = ("id", "employee_id", "date", "unit_amount", "write_date")
@@ -219,6 +220,7 @@ class LoketIntegration(models.Model):
         Line = self.env["account.analytic.line"]
         Line.flush_model()
         self.env["loket.employment"].flush_model()
+        flush_employee_departments(self.env)
         lines = Line._search(self._loket_timesheet_domain(date_from, date_to, employees), order="")
         self.env.cr.execute(
             SQL(
@@ -238,13 +240,13 @@ class LoketIntegration(models.Model):
                        AND (le.date_end IS NULL OR le.date_end >= d.date)
                   ORDER BY d.employee_id, d.loket_hour_code_id, d.date, le.date_start DESC NULLS LAST, le.id DESC
                 )
-                SELECT p.employee_id, e.name, e.loket_employee_id IS NOT NULL, e.department_id,
+                SELECT p.employee_id, e.name, e.loket_employee_id IS NOT NULL, %s,
                        p.loket_hour_code_id, p.employment_id, le.payroll_number, le.shift_number,
                        le.department_id, SUM(p.hours), SUM(p.n)::int
                   FROM placed p
                   JOIN hr_employee e ON e.id = p.employee_id
              LEFT JOIN loket_employment le ON le.id = p.employment_id
-              GROUP BY p.employee_id, e.name, e.loket_employee_id, e.department_id, p.loket_hour_code_id,
+              GROUP BY p.employee_id, e.name, e.loket_employee_id, 4, p.loket_hour_code_id,
                        p.employment_id, le.payroll_number, le.shift_number, le.department_id
               ORDER BY p.employee_id, p.loket_hour_code_id, p.employment_id
                 """,
@@ -260,6 +262,7 @@ class LoketIntegration(models.Model):
                     SQL("SUM(%s) AS hours", SQL.identifier(lines.table, "unit_amount")),
                     SQL("COUNT(*) AS n"),
                 ),
+                SQL(employee_department_sql("e")),  # the employee's department (a column on 18.0)
             )
         )
         return [HoursGroup(*row) for row in self.env.cr.fetchall()]
@@ -291,11 +294,12 @@ class LoketIntegration(models.Model):
         if not employee_ids:
             return {}
         self.env["loket.employment"].flush_model()
+        flush_employee_departments(self.env)
         self.env.cr.execute(
-            """
+            f"""
             SELECT DISTINCT ON (le.employee_id)
                    le.employee_id, e.name, le.id, le.payroll_number, le.shift_number,
-                   COALESCE(le.department_id, e.department_id)
+                   COALESCE(le.department_id, {employee_department_sql("e")})
               FROM loket_employment le
               JOIN hr_employee e ON e.id = le.employee_id
              WHERE le.employee_id = ANY(%s) AND le.payroll_number > 0 AND le.active

@@ -19,6 +19,7 @@ from odoo.exceptions import UserError
 from ..loket import LoketConnectionError, LoketError, LoketInvalidGrantError
 from ..loket.payroll_period_data import BATCH_SIZE, batches, current_rows, payroll_period_item, rows_to_send
 from ..loket.payroll_periods import periods_from_loket
+from ..odoo_version import group_users
 from .loket_job import INLINE_LIMIT
 
 _logger = logging.getLogger(__name__)
@@ -440,7 +441,7 @@ class LoketExport(models.Model):
             self.message_post(body=problem, partner_ids=recipients.ids)
         failed = outcome.get("refused", 0) + outcome.get("not_sent", 0) + outcome.get("pending", 0)
         if problem or failed:
-            managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
+            managers = group_users(self.env.ref("loket_integration.group_loket_manager")).filtered(
                 lambda user: self.company_id in user.company_ids
             )
             for user in managers:

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..odoo_version import Constraint
+
 
 class LoketHourCode(models.Model):
     """An hour code (Odoo work entry type) → a Loket payroll component number."""
@@ -11,9 +13,7 @@ class LoketHourCode(models.Model):
 
     work_entry_type_id = fields.Many2one("hr.work.entry.type", string="Hour code", required=True)
 
-    _sql_constraints = [
-        ("hour_code_unique", "unique(integration_id, work_entry_type_id)", "This hour code is mapped already.")
-    ]
+    _hour_code_unique = Constraint("unique(integration_id, work_entry_type_id)", "This hour code is mapped already.")
 
     @api.depends("work_entry_type_id")
     def _compute_display_name(self):

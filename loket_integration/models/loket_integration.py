@@ -16,6 +16,7 @@ from ..loket import (
     LoketOAuth,
 )
 from ..loket.payroll_periods import FOUR_WEEKLY, MONTH, WEEK
+from ..odoo_version import Constraint, check_field_access, group_users
 from .loket_token import TokenKeeper
 
 _logger = logging.getLogger(__name__)
@@ -109,13 +110,10 @@ class LoketIntegration(models.Model):
         "Components year", default=lambda self: fields.Date.today().year, help="Year of the fetched payroll components"
     )
 
-    _sql_constraints = [
-        (
-            "administration_company_unique",
-            "unique(company_id, loket_administration_id)",
-            "This Loket payroll administration is already connected for this company.",
-        )
-    ]
+    _administration_company_unique = Constraint(
+        "unique(company_id, loket_administration_id)",
+        "This Loket payroll administration is already connected for this company.",
+    )
 
     # -- computed -------------------------------------------------------------------------
 
@@ -141,7 +139,7 @@ class LoketIntegration(models.Model):
         }
         for vals in vals_list:
             given = {name for name in self._loket_system_fields if vals.get(name) or defaults.get(name)}
-            self.check_field_access_rights("create", sorted(given))
+            check_field_access(self, "create", sorted(given))
         integrations = super().create(vals_list)
         for integration, vals in zip(integrations, vals_list, strict=True):
             integration._loket_apply_option(vals)
@@ -315,7 +313,7 @@ class LoketIntegration(models.Model):
 
     def _loket_apply_disconnection(self, reason):
         self.write({"state": "disconnected", "last_error": self._loket_reason_text(reason)})
-        managers = self.env.ref("loket_integration.group_loket_manager").users.filtered(
+        managers = group_users(self.env.ref("loket_integration.group_loket_manager")).filtered(
             lambda user: self.company_id in user.company_ids
         )
         for integration in self:

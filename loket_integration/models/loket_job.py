@@ -32,7 +32,8 @@ res_id)`` (``_loket_enqueue`` below) and runs:
   does one batch of the oldest unfinished job, as the user who asked, in the integration's
   company, committed with the batch's results (Odoo's runner commits after each call).
 
-Keeping Odoo's runner going: each call reports its progress (``ir.cron._notify_progress``).
+Keeping Odoo's runner going: each call reports its progress (``odoo_version.cron_progress``:
+``ir.cron._notify_progress`` on 18.0, ``_commit_progress`` on 19.0).
 Odoo's runner calls a cron that reports work remaining at most 10 times in a row
 (``MAX_BATCH_PER_CRON_JOB``), then leaves it due and goes on with the other scheduled
 actions that are due; its cron thread (or prefork cron worker) only looks again at its next
@@ -64,6 +65,7 @@ from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
 from ..loket import LoketError
+from ..odoo_version import cron_progress
 
 _logger = logging.getLogger(__name__)
 
@@ -253,14 +255,14 @@ class LoketJob(models.Model):
     @api.model
     def _cron_process_jobs(self):
         """The jobs cron: one batch of the oldest unfinished job per call; Odoo calls
-        again while ``_notify_progress`` reports work remaining, and is woken for its next
+        again while ``cron_progress`` reports work remaining, and is woken for its next
         round while work remains (see the module's docstring)."""
         job = self.search([("state", "in", ("queued", "running"))], order="id", limit=1)
         done = job._loket_run_batch() if job else 0
         unfinished = self.search([("state", "in", ("queued", "running"))])
         remaining = sum(max(j.total_count - j.done_count, 1) for j in unfinished)
         # done must be positive while work remains, or Odoo takes the cron for one without progress API
-        self.env["ir.cron"]._notify_progress(done=max(done, 1) if job else 0, remaining=remaining)
+        cron_progress(self.env, max(done, 1) if job else 0, remaining)
         self._loket_wake_runner(remaining)
         return job
 

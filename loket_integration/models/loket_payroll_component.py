@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..odoo_version import Constraint
+
 # Loket payroll component categories that hold hours (matched on the category text).
 HOURS_WORDS = ("uren", "uur", "hours")
 
@@ -20,7 +22,7 @@ class LoketPayrollComponent(models.Model):
     is_hours = fields.Boolean(compute="_compute_is_hours", store=True)
     collective_mutation_possible = fields.Boolean(default=True)
 
-    _sql_constraints = [("number_unique", "unique(integration_id, year, number)", "This component is listed already.")]
+    _number_unique = Constraint("unique(integration_id, year, number)", "This component is listed already.")
 
     def _compute_display_name(self):
         for component in self:

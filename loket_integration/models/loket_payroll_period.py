@@ -4,10 +4,10 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 from odoo.tools.misc import format_date, get_lang
 
 from ..loket.payroll_periods import computed_periods, periods_from_loket
+from ..odoo_version import FALSE_DOMAIN, NEGATIVE_TERM_OPERATORS, TRUE_DOMAIN, Constraint, domain_not
 
 _logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class LoketPayrollPeriod(models.Model):
     date_to = fields.Date(required=True)
     from_loket = fields.Boolean(help="Listed by Loket (else computed from the payroll period type)")
 
-    _sql_constraints = [("period_unique", "unique(integration_id, year, number)", "This period exists already.")]
+    _period_unique = Constraint("unique(integration_id, year, number)", "This period exists already.")
 
     @api.depends("year", "number", "date_from", "date_to")
     @api.depends_context("lang", "uid")
@@ -45,7 +45,7 @@ class LoketPayrollPeriod(models.Model):
     def _search_display_name(self, operator, value):
         """What people type: a period number (``3``), year and number (``2026-03``, ``2026/3``),
         a year (``2026``) or a date in their own format (the period holding it)."""
-        positive = operator not in expression.NEGATIVE_TERM_OPERATORS
+        positive = operator not in NEGATIVE_TERM_OPERATORS
         if not isinstance(value, str) or operator not in (
             "like",
             "ilike",
@@ -56,14 +56,14 @@ class LoketPayrollPeriod(models.Model):
             "not ilike",
             "!=",
         ):
-            return expression.FALSE_DOMAIN if positive else expression.TRUE_DOMAIN
+            return FALSE_DOMAIN if positive else TRUE_DOMAIN
         domain = self._domain_for_text(value.strip())
-        return domain if positive else ["!", *expression.normalize_domain(domain)]
+        return domain if positive else domain_not(domain)
 
     @api.model
     def _domain_for_text(self, text):
         if not text:
-            return expression.TRUE_DOMAIN
+            return TRUE_DOMAIN
         if re.fullmatch(r"\d{1,2}", text):
             return [("number", "=", int(text))]
         if re.fullmatch(r"\d{4}", text):
@@ -74,7 +74,7 @@ class LoketPayrollPeriod(models.Model):
         try:
             day = datetime.datetime.strptime(text, date_format).date()
         except ValueError:
-            return expression.FALSE_DOMAIN
+            return FALSE_DOMAIN
         return [("date_from", "<=", day), ("date_to", ">=", day)]
 
     @api.model

@@ -2,9 +2,9 @@ import contextlib
 import datetime
 
 from odoo import fields, models
-from odoo.api import Transaction
 
 from ..loket.oauth import StoredTokens
+from ..odoo_version import Constraint, Transaction
 
 
 class LoketToken(models.Model):
@@ -26,7 +26,7 @@ class LoketToken(models.Model):
     access_token = fields.Char(groups="base.group_system", copy=False)
     access_token_usable_until = fields.Datetime(groups="base.group_system", copy=False)
 
-    _sql_constraints = [("integration_unique", "unique(integration_id)", "One token row per Loket integration.")]
+    _integration_unique = Constraint("unique(integration_id)", "One token row per Loket integration.")
 
 
 _SELECT = """

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..odoo_version import Constraint
+
 WAGE_COMPONENTS = [("days_worked", "Days worked"), ("home_work_km", "Home-work kilometres")]
 
 
@@ -22,7 +24,7 @@ class LoketWageComponent(models.Model):
         help="Days with hours under these codes count as days worked (all mapped codes when empty).",
     )
 
-    _sql_constraints = [("code_unique", "unique(integration_id, code)", "This wage component is mapped already.")]
+    _code_unique = Constraint("unique(integration_id, code)", "This wage component is mapped already.")
 
     def _expects_hours(self):
         return False

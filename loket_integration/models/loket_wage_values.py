@@ -1,7 +1,8 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.osv import expression
+
+from ..odoo_version import domain_and, domain_or
 
 
 class LoketIntegration(models.Model):
@@ -24,9 +25,9 @@ class LoketIntegration(models.Model):
         codes = (days_component and days_component.hour_code_ids) or self.hour_code_ids.work_entry_type_id
         code_domain = [("loket_hour_code_id", "in", codes.ids)]
         if self.default_hour_code_id in codes:  # lines without a code fall back to the default
-            code_domain = expression.OR([code_domain, [("loket_hour_code_id", "=", False)]])
+            code_domain = domain_or([code_domain, [("loket_hour_code_id", "=", False)]])
         if not (days_component and days_component.hour_code_ids):  # time off is no day worked
-            code_domain = expression.AND([code_domain, self.env["account.analytic.line"]._loket_not_leave_domain()])
+            code_domain = domain_and([code_domain, self.env["account.analytic.line"]._loket_not_leave_domain()])
         groups = self.env["account.analytic.line"]._read_group(
             [
                 ("employee_id", "in", employees.ids),

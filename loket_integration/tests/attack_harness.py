@@ -6,9 +6,10 @@ import contextlib
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.models import regex_private
 from odoo.tests import new_test_user
 from odoo.tools import SQL
+
+from ..odoo_version import regex_private
 
 
 class RolledBack(Exception):

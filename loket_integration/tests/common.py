@@ -17,6 +17,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 
 from ..loket.testing import FakeLoket
+from ..odoo_version import registry_test_mode
 
 
 class LoketMockMixin:
@@ -133,8 +134,7 @@ class LoketCase(LoketMockMixin, common.TransactionCase):
         super().setUpClass()
         # Rotated refresh tokens are committed on a cursor of their own; in test mode
         # (as HttpCase does) that cursor is the test's, so nothing reaches the database.
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
+        registry_test_mode(cls)
         cls._start_loket_mock()
         cls._setup_loket_integration()
 

@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import common, new_test_user, tagged
 
+from ..odoo_version import employee_field
 from .common import LoketCase
 from .test_employments import EmploymentsMixin
 
@@ -19,7 +20,7 @@ EMPLOYEE_FIELDS = [
     "private_city",
     "private_country_id",
     "birthday",
-    "gender",
+    employee_field("gender"),
     "private_email",
     "private_phone",
     "work_email",

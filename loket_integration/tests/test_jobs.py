@@ -96,7 +96,9 @@ class TestJobs(LoketCase):
         progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
         self.env.flush_all()
         with self.registry.cursor() as cr:
-            self.Job.with_env(self.Job.env(cr=cr)).with_context(ir_cron_progress_id=progress.id)._cron_process_jobs()
+            # As Odoo's runner calls it: its progress record and its cron (19.0 checks they match).
+            context = {"ir_cron_progress_id": progress.id, "cron_id": self.cron.id}
+            self.Job.with_env(self.Job.env(cr=cr)).with_context(**context)._cron_process_jobs()
         self.env.invalidate_all()
         self.assertEqual((progress.done, progress.remaining), (2, 4))
         self.assertEqual((job.state, job.done_count, job.added_count), ("running", 2, 2))
@@ -114,7 +116,8 @@ class TestJobs(LoketCase):
         logged = rows.employee_id.message_ids.filtered(lambda m: "onboarding plan" not in (m.body or ""))
         self.assertFalse(logged, logged.mapped("body"))
         followers = rows.employee_id.message_follower_ids.partner_id
-        self.assertEqual(followers, rows.employee_id.work_contact_id, "only hr's own: each employee's work contact")
+        # Only hr's own: each employee's work contact (18.0 subscribes it, 19.0 no longer does).
+        self.assertFalse(followers - rows.employee_id.work_contact_id, "no other follower")
         summary = self.integration.message_ids.filtered(lambda m: "Added: 6" in (m.body or ""))
         self.assertEqual(len(summary), 1)
         self.assertIn(user.partner_id, summary.partner_ids, "the user who asked is told")

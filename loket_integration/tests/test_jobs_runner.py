@@ -12,6 +12,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import RecordCapturer, tagged
 
+from ..odoo_version import cron_round_limits, process_cron_job
 from .common import LoketCase
 
 ADDON = "odoo.addons.loket_integration.models"
@@ -31,7 +32,7 @@ class TestJobsRunner(LoketCase):
         for target in (
             patch(f"{ADDON}.loket_job.INLINE_LIMIT", 2),  # more than 2 rows: a background run
             patch(f"{ADDON}.loket_employee_jobs.BATCH_SIZE", 1),  # a row per batch
-            patch("odoo.addons.base.models.ir_cron.MAX_BATCH_PER_CRON_JOB", 3),  # Odoo: 10
+            *(patch(f"odoo.addons.base.models.ir_cron.{name}", value) for name, value in cron_round_limits(3).items()),
         ):
             target.start()
             self.addCleanup(target.stop)
@@ -41,12 +42,12 @@ class TestJobsRunner(LoketCase):
 
     def _runner_round(self):
         """One round of Odoo's runner on the jobs cron, as ``ir.cron._process_jobs`` makes it:
-        up to MAX_BATCH_PER_CRON_JOB calls, each on a transaction of its own, then the
+        three calls (``cron_round_limits``), each on a transaction of its own, then the
         rescheduling. Returns the triggers of the jobs cron the round created and left."""
         self.env.flush_all()
         job = {**self.cron.read(load=None)[0], "done": 0, "remaining": 0, "timed_out_counter": 0}
         with self._capture_triggers() as capture, self.registry.cursor() as cron_cr:
-            self.registry["ir.cron"]._process_job(self.registry.db_name, cron_cr, job)
+            process_cron_job(self.registry, cron_cr, job)
         self.env.invalidate_all()
         return capture.records
 

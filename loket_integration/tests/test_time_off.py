@@ -9,6 +9,7 @@ import datetime
 
 from odoo.tests import tagged
 
+from ..odoo_version import ODOO_19
 from .test_export import HEADER, ExportCase
 
 
@@ -59,13 +60,16 @@ class TestTimeOff(ExportCase):
         leave_type = self.env["hr.leave.type"].create(
             {
                 "name": name,
-                "requires_allocation": requires_allocation,
+                # "yes"/"no" on 18.0, a boolean on 19.0
+                "requires_allocation": requires_allocation == "yes" if ODOO_19 else requires_allocation,
                 "request_unit": "day",
                 "company_id": self.company.id,
                 "work_entry_type_id": work_entry_type.id,
             }
         )
-        self.assertTrue(leave_type.timesheet_generate)  # the company's internal project and time off task
+        # Its time off becomes timesheet lines on the company's internal project and time off task:
+        # per leave type on 18.0 (timesheet_generate), for every leave type on 19.0.
+        self.assertTrue(self.company.leave_timesheet_task_id if ODOO_19 else leave_type.timesheet_generate)
         return leave_type
 
     def _take(self, leave_type, employee, first_day, last_day):

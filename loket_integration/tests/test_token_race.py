@@ -13,6 +13,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import common, tagged
 
+from ..odoo_version import Transaction, group_users
 from .common import LoketMockMixin
 
 WAIT = 10  # seconds a test waits for the other worker before giving up
@@ -65,7 +66,7 @@ class TestRefreshTokenRace(LoketMockMixin, common.TransactionCase):
         its snapshot is taken (``started`` is set) before it reaches Loket."""
         with self.registry.cursor() as cr:
             # Registry(dbname) would wait for the registries' lock, which the test runner holds.
-            cr.transaction = api.Transaction(self.registry)
+            cr.transaction = Transaction(self.registry)
             env = api.Environment(cr, SUPERUSER_ID, {})
             cr.execute("SELECT 1")  # the request's first statement: its snapshot starts here
             if started:
@@ -231,7 +232,7 @@ class TestRefreshTokenRace(LoketMockMixin, common.TransactionCase):
         # which waits for the registries' lock that the test runner holds.
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            managers = env.ref("loket_integration.group_loket_manager").users
+            managers = group_users(env.ref("loket_integration.group_loket_manager"))
             by_email = managers.filtered(lambda user: user.notification_type == "email")
             by_email.notification_type = "inbox"
         self.addCleanup(self._set_notification_type, by_email.ids, "email")
@@ -245,7 +246,7 @@ class TestRefreshTokenRace(LoketMockMixin, common.TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             integration = env["loket.integration"].browse(self.integration_id)
-            managers = env.ref("loket_integration.group_loket_manager").users.filtered(
+            managers = group_users(env.ref("loket_integration.group_loket_manager")).filtered(
                 lambda user: integration.company_id in user.company_ids
             )
             activities = integration.activity_ids.filtered(lambda a: a.summary == "Connect Loket again")

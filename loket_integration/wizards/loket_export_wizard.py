@@ -8,12 +8,14 @@ from odoo.exceptions import UserError
 
 from ..loket.payroll_csv import PayrollCsvError, sum_entries
 from ..models.loket_export import EMPLOYEE_SCOPES
+from ..odoo_version import EMPLOYEE_RELATION_MIXINS
 
 
 class LoketExportWizard(models.TransientModel):
     """Timesheets → Reporting → Loket: choose a period, check the preview, generate."""
 
     _name = "loket.export.wizard"
+    _inherit = [*EMPLOYEE_RELATION_MIXINS]
     _description = "Loket export"
     _check_company_auto = True
 
@@ -94,13 +96,15 @@ class LoketExportWizard(models.TransientModel):
         for wizard in self:
             # sudo: the Loket binding is an HR field; the employees themselves are the export's scope.
             bound = self.env["hr.employee"].sudo().search([("loket_integration_id", "=", wizard.integration_id.id)])
-            wizard.bound_employee_ids = self.env["hr.employee"].browse(bound.ids)
+            # Set in sudo mode: the user needs no HR rights to see whom the export holds (19.0
+            # checks read access to the employees set on a many2many).
+            wizard.sudo().bound_employee_ids = self.env["hr.employee"].browse(bound.ids)
 
     @api.depends("employee_scope", "selected_employee_ids", "bound_employee_ids")
     def _compute_employee_ids(self):
         for wizard in self:
             selected = wizard.employee_scope == "selected"
-            wizard.employee_ids = wizard.selected_employee_ids if selected else wizard.bound_employee_ids
+            wizard.sudo().employee_ids = wizard.selected_employee_ids if selected else wizard.bound_employee_ids
 
     @api.depends("integration_id", "period_id")
     def _compute_previous_export(self):

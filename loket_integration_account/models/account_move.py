@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.loket_integration.odoo_version import Constraint
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -15,10 +17,4 @@ class AccountMove(models.Model):
         ondelete="restrict",
     )
 
-    _sql_constraints = [
-        (
-            "loket_journal_run_unique",
-            "unique(loket_journal_run_id)",
-            "This Loket journal run is booked already.",
-        )
-    ]
+    _loket_journal_run_unique = Constraint("unique(loket_journal_run_id)", "This Loket journal run is booked already.")

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from odoo.addons.loket_integration.models.loket_protected_fields import LoketProtectedFields
+from odoo.addons.loket_integration.odoo_version import ACCOUNT_IN_USE_DOMAIN, Constraint
 
 from .loket_journal_settings import check_journal_rights, check_protected
 
@@ -81,13 +82,11 @@ class LoketJournalAccount(models.Model):
         "account.account",
         string="Odoo account",
         check_company=True,
-        domain="[('deprecated', '=', False)]",
+        domain=str(ACCOUNT_IN_USE_DOMAIN),
         help="The account Loket's general ledger account is booked on.",
     )
 
-    _sql_constraints = [
-        ("loket_unique", "unique(settings_id, loket_key)", "This Loket ledger account is listed already.")
-    ]
+    _loket_unique = Constraint("unique(settings_id, loket_key)", "This Loket ledger account is listed already.")
 
     @api.model
     def _list_for_mapping(self, settings, refs):
@@ -99,7 +98,7 @@ class LoketJournalAccount(models.Model):
             return self.env["account.account"]
         Account = self.env["account.account"].with_company(row.company_id)
         found = Account.search(
-            [*Account._check_company_domain(row.company_id), ("code", "=", row.code), ("deprecated", "=", False)],
+            [*Account._check_company_domain(row.company_id), ("code", "=", row.code), *ACCOUNT_IN_USE_DOMAIN],
             limit=2,
         )
         return found if len(found) == 1 else Account

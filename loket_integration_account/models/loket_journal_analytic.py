@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.loket_integration.odoo_version import Constraint
+
 KINDS = [("cost_center", "Cost center"), ("cost_unit", "Cost unit")]
 
 
@@ -21,13 +23,9 @@ class LoketJournalAnalytic(models.Model):
         help="Empty: lines of this cost center or cost unit are booked without analytic distribution.",
     )
 
-    _sql_constraints = [
-        (
-            "loket_unique",
-            "unique(settings_id, kind, loket_key)",
-            "This Loket cost center or cost unit is listed already.",
-        )
-    ]
+    _loket_unique = Constraint(
+        "unique(settings_id, kind, loket_key)", "This Loket cost center or cost unit is listed already."
+    )
 
     @api.model
     def _list_for_mapping(self, settings, kind, refs):

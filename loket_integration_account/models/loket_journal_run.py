@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.loket_integration.loket import journal as J
+from odoo.addons.loket_integration.odoo_version import Constraint
 
 STATUSES = [
     (str(J.READY_TO_JOURNALIZE), "Ready to journalize"),
@@ -84,9 +85,7 @@ class LoketJournalRun(models.Model):
     warning = fields.Text(readonly=True)
     error = fields.Text("Last error", readonly=True)
 
-    _sql_constraints = [
-        ("loket_unique", "unique(integration_id, loket_id)", "This Loket journal run is listed already."),
-    ]
+    _loket_unique = Constraint("unique(integration_id, loket_id)", "This Loket journal run is listed already.")
 
     def _compute_currency_id(self):
         self.currency_id = self.env.ref("base.EUR")

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.loket_integration.loket import journal as J
 from odoo.addons.loket_integration.models.loket_protected_fields import DEFAULT_PREFIX, LoketProtectedFields
+from odoo.addons.loket_integration.odoo_version import Constraint
 
 JOURNAL_NAME = "Lonen en salarissen"  # the Dutch name bookkeepers know the salary journal by
 JOURNAL_CODE = "LON"
@@ -117,9 +118,9 @@ class LoketJournalSettings(models.Model):
     last_fetch = fields.Datetime("Last read from Loket", readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
 
-    _sql_constraints = [
-        ("integration_unique", "unique(integration_id)", "This Loket integration has its payroll journal already.")
-    ]
+    _integration_unique = Constraint(
+        "unique(integration_id)", "This Loket integration has its payroll journal already."
+    )
 
     @api.depends("integration_id")
     def _compute_display_name(self):

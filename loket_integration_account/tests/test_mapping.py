@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.loket_integration.odoo_version import USER_GROUPS
+
 from .common import CHART, YEAR, JournalCase
 
 
@@ -53,7 +55,7 @@ class TestMapping(JournalCase):
                 "login": "boekhouder_mapping",
                 "company_id": self.company.id,
                 "company_ids": [(6, 0, self.company.ids)],
-                "groups_id": [
+                USER_GROUPS: [
                     (6, 0, [self.env.ref("account.group_account_manager").id, self.env.ref("base.group_user").id])
                 ],
             }

@@ -9,7 +9,27 @@
  */
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+/**
+ * The two steps of web_tour's stepUtils these tours use, written here: stepUtils moved
+ * between Odoo series (`@web_tour/tour_service/tour_utils` in 18.0, `@web_tour/tour_utils`
+ * in 19.0) and an import of the other series' path fails to load the tours. Same triggers
+ * as Odoo's on both (Community's apps menu, the form's save button).
+ */
+const stepUtils = {
+    goToAppSteps(menuXmlid, content) {
+        return [
+            { content: "Open the apps menu", trigger: ".o_navbar_apps_menu button:enabled", run: "click" },
+            { content, trigger: `.o_app[data-menu-xmlid="${menuXmlid}"]`, run: "click" },
+        ];
+    },
+    saveForm() {
+        return [
+            { content: "save form", trigger: ".o_form_button_save:enabled", run: "click" },
+            { content: "wait for save completion", trigger: ".o_form_readonly, .o_form_saved" },
+        ];
+    },
+};
 
 /** `text` quoted for :contains() and :value(), which take names such as Jan van 't Jansen. */
 function q(text) {

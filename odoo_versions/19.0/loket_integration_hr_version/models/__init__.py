@@ -1,0 +1,1 @@
+from . import loket_employment_mirror
