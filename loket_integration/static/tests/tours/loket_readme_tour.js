@@ -12,16 +12,7 @@
  */
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
-
-function tourParams() {
-    const prefix = "loket_tour=";
-    const cookie = document.cookie.split("; ").find((c) => c.startsWith(prefix));
-    if (!cookie) {
-        throw new Error("The loket_tour cookie is missing: the README tour runs from test_readme_tour.py only.");
-    }
-    return JSON.parse(decodeURIComponent(cookie.slice(prefix.length)));
-}
+import { stepUtils, tourParams } from "@loket_integration/../tests/tours/loket_tour_steps";
 
 /** `:text()` of exactly `label` (hoot's pseudo-class; a regex, case-insensitive). */
 function exact(label) {
@@ -93,7 +84,7 @@ registry.category("web_tour.tours").add("loket_readme_setup_tour", {
     test: true,
     url: "/odoo",
     steps: () => {
-        const params = tourParams();
+        const params = tourParams("test_readme_tour.py");
         return patient([
             // 1. Settings → Loket.nl: Client id, Client secret, Save.
             { content: "Open the apps menu", trigger: ".o_navbar_apps_menu button", run: "click" },
@@ -223,7 +214,7 @@ registry.category("web_tour.tours").add("loket_readme_export_tour", {
     test: true,
     url: "/odoo",
     steps: () => {
-        const params = tourParams();
+        const params = tourParams("test_readme_tour.py");
         return patient([
             // 6. Timesheets → Reporting → Loket: the Period; the Preview → Generate and send to Loket.
             ...menuPath("Timesheets", "Reporting", "Loket"),

@@ -9,40 +9,11 @@
  */
 
 import { registry } from "@web/core/registry";
-
-/**
- * The two steps of web_tour's stepUtils these tours use, written here: stepUtils moved
- * between Odoo series (`@web_tour/tour_service/tour_utils` in 18.0, `@web_tour/tour_utils`
- * in 19.0) and an import of the other series' path fails to load the tours. Same triggers
- * as Odoo's on both (Community's apps menu, the form's save button).
- */
-const stepUtils = {
-    goToAppSteps(menuXmlid, content) {
-        return [
-            { content: "Open the apps menu", trigger: ".o_navbar_apps_menu button:enabled", run: "click" },
-            { content, trigger: `.o_app[data-menu-xmlid="${menuXmlid}"]`, run: "click" },
-        ];
-    },
-    saveForm() {
-        return [
-            { content: "save form", trigger: ".o_form_button_save:enabled", run: "click" },
-            { content: "wait for save completion", trigger: ".o_form_readonly, .o_form_saved" },
-        ];
-    },
-};
+import { stepUtils, tourParams } from "@loket_integration/../tests/tours/loket_tour_steps";
 
 /** `text` quoted for :contains() and :value(), which take names such as Jan van 't Jansen. */
 function q(text) {
     return JSON.stringify(String(text));
-}
-
-function tourParams() {
-    const prefix = "loket_tour=";
-    const cookie = document.cookie.split("; ").find((c) => c.startsWith(prefix));
-    if (!cookie) {
-        throw new Error("The loket_tour cookie is missing: the Loket tours run from test_tours.py only.");
-    }
-    return JSON.parse(decodeURIComponent(cookie.slice(prefix.length)));
 }
 
 /** A tour that starts on the home page, its steps made from the test's parameters. */
@@ -50,7 +21,7 @@ function addLoketTour(name, steps) {
     registry.category("web_tour.tours").add(name, {
         test: true,
         url: "/odoo",
-        steps: () => steps(tourParams()),
+        steps: () => steps(tourParams("test_tours.py")),
     });
 }
 
