@@ -115,13 +115,16 @@ class TestJournalBookingJobs(JournalCase):
     def test_a_run_that_appears_when_the_runs_are_read_is_queued_right_away(self):
         loket_run = self.fake.run_payroll(YEAR, 3)
         triggers = self._triggers()
-        self._fetch()  # a manager reads the runs: the new ready run is queued, the runner woken
+        # An accounting manager (no rights on the integration) reads the runs: the new ready run is
+        # queued, the runner woken, and the job books as that manager.
+        self.settings.with_user(self.accountant).action_fetch_runs()
         run = self._run_of(loket_run)
         job = self._jobs()
-        self.assertEqual((job.res_id, job.state, job.user_id), (run.id, "queued", self.env.user))
+        self.assertEqual((job.res_id, job.state, job.user_id), (run.id, "queued", self.accountant))
         self.assertGreater(self._triggers(), triggers)
         self._run_loket_jobs()
-        self.assertEqual(run.state, "booked")
+        self.assertEqual((run.state, job.state), ("booked", "done"))
+        self.assertEqual(run.move_id.create_uid, self.accountant)
 
         self.settings.auto_book = False
         self.fake.run_payroll(YEAR, 4)
