@@ -4,5 +4,6 @@ from . import loket_journal_analytic
 from . import loket_journal_run
 from . import loket_journal_booking
 from . import loket_journal_cron
+from . import loket_journal_jobs
 from . import loket_integration
 from . import account_move

@@ -1,25 +1,24 @@
 import logging
 
-from markupsafe import Markup
-
 from odoo import api, models
 from odoo.exceptions import UserError
 
 from odoo.addons.loket_integration.loket import journal as J
 
-from .loket_journal_settings import LoketFault
-
 _logger = logging.getLogger(__name__)
 
 
 class LoketJournalNightly(models.Model):
-    """The scheduled action: every night, read each integration's journal runs from Loket and
-    book the new ready ones.
+    """The scheduled booking: every night, read each integration's journal runs from Loket;
+    each new ready run is booked by a background run of its own (``loket.job`` kind
+    ``journal_booking``, models/loket_journal_jobs.py), committed batch by batch by the
+    jobs' runner. Reading the runs at another time (a user's *Read journal runs from Loket*)
+    queues the new ready ones the same way, right after they appear.
 
-    Committed per run: a run booked is committed before Loket is told, and before the next
-    run is booked. A Loket fault (429, 5xx, an answer that is not JSON, a refused login)
-    stops that integration for the night with what was committed so far; the next night
-    catches up. The unique booking constraint keeps any run from being booked twice."""
+    A Loket fault while reading the runs (429, 5xx, an answer that is not JSON, a refused
+    login) stops that integration for the night; a fault while booking a run fails that
+    run's job and leaves the run to book. The next night catches up; the unique booking
+    constraint keeps any run from being booked twice."""
 
     _inherit = "loket.journal.settings"
 
@@ -30,16 +29,23 @@ class LoketJournalNightly(models.Model):
 
     def _book_ready_runs(self):
         self.ensure_one()
-        cr = self.env.cr
-        booked, refused = [], []
         try:
-            client = self._loket(lambda c: c)
-            runs = self._fetch_runs(client)
+            self._fetch_runs()  # queues the new ready runs' bookings
         except UserError as exc:  # Loket's fault, or the integration cannot ask Loket (no administration)
-            cr.rollback()
+            self.env.cr.rollback()
             self._night_failed(str(exc))
             return
         self._commit()
+
+    def _fetch_runs(self, client=None):
+        runs = super()._fetch_runs(client)
+        if self.auto_book and self.journal_id:
+            self._queue_bookings(runs)
+        return runs
+
+    def _queue_bookings(self, runs):
+        """A background booking for each ready run not booked yet (one already queued is joined),
+        its runner woken."""
         ready = runs.filtered(
             lambda run: (
                 run.state == "to_book"
@@ -47,28 +53,9 @@ class LoketJournalNightly(models.Model):
                 and (not self.book_from or (run.period_end and run.period_end >= self.book_from))
             )
         )
+        integration = self.integration_id.sudo()  # rights were checked by the caller; runs are the addon's
         for run in ready.sorted("sequence_number"):
-            try:
-                with cr.savepoint():
-                    move = run._book(client)
-            except LoketFault as exc:
-                cr.rollback()
-                self._night_failed(str(exc), booked)
-                return
-            except UserError as exc:
-                run.sudo().write({"error": str(exc)})
-                refused.append((run, str(exc)))
-                self._commit()
-                continue
-            self._schedule_review(move, run)
-            self._commit()
-            booked.append((run, move))
-            if self.mark_processed:
-                run._mark_in_loket()
-                self._commit()
-        if booked or refused:
-            self._night_summary(booked, refused)
-            self._commit()
+            integration._loket_start_job("journal_booking", total=max(run.line_count, 1), inline=False, res_id=run.id)
 
     def _commit(self):
         """What is done stays done, whatever the next run or request does."""
@@ -84,21 +71,9 @@ class LoketJournalNightly(models.Model):
             user_id=self.reviewer_id.id,
         )
 
-    def _night_summary(self, booked, refused):
-        lines = [
-            self.env._(
-                "%(run)s booked in %(entry)s.", run=run.display_name, entry=move.name if move.name != "/" else move.ref
-            )
-            for run, move in booked
-        ] + [self.env._("%(run)s not booked: %(error)s", run=run.display_name, error=error) for run, error in refused]
-        self.message_post(body=Markup("<br/>").join([self.env._("Loket payroll journal, scheduled booking:"), *lines]))
-
-    def _night_failed(self, error, booked=()):
+    def _night_failed(self, error):
         """Loket could not be asked: say so on the payroll journal; tomorrow's run catches up."""
         _logger.info("Loket payroll journal %s: Loket could not be asked tonight", self.id)
         self.sudo().write({"last_error": error})
-        lines = [self.env._("Loket could not be asked: %(error)s", error=error)]
-        if booked:
-            lines.append(self.env._("%(count)s run(s) were booked before that.", count=len(booked)))
-        self.message_post(body=Markup("<br/>").join(lines))
+        self.message_post(body=self.env._("Loket could not be asked: %(error)s", error=error))
         self._commit()

@@ -4,6 +4,7 @@ from . import test_booking_race
 from . import test_runs_removed
 from . import test_faults
 from . import test_cron
+from . import test_booking_jobs
 from . import test_rights
 from . import test_screens
 from . import test_sandbox_demo
