@@ -100,9 +100,30 @@ def supported_series():
     return sorted(name for name in os.listdir(VERSIONS_DIR) if re.fullmatch(r"\d+\.\d+", name))
 
 
-def version_addons(series):
+def running_series():
+    """The series of the Odoo this python imports (the benches, the .pot export, the migration test)."""
+    import odoo.release
+
+    return odoo.release.series
+
+
+def version_addons_dir(series=None):
+    """``odoo_versions/<series>`` (by default of the Odoo this python imports), if it exists."""
+    folder = os.path.join(VERSIONS_DIR, series or running_series())
+    return folder if os.path.isdir(folder) else None
+
+
+def addon_dir(addon, series=None):
+    """Where an addon's folder is: in the series' own part, or at the repository's root."""
+    series = series or running_series()
+    if addon in version_addons(series):
+        return os.path.join(VERSIONS_DIR, series, addon)
+    return os.path.join(ROOT, addon)
+
+
+def version_addons(series=None):
     """The addons of a series' own part (``odoo_versions/<series>/<addon>/__manifest__.py``)."""
-    folder = os.path.join(VERSIONS_DIR, series)
+    folder = os.path.join(VERSIONS_DIR, series or running_series())
     if not os.path.isdir(folder):
         return ()
     return tuple(
