@@ -376,6 +376,30 @@ def not_run_banner(series, why):
     print(f"{why}\n{bar}")
 
 
+MIGRATION_SERIES = "18.0"  # the databases made before issue 21 (Loket's employment on hr.contract)
+MIGRATION_FROM = "f8ecc27"
+
+
+def run_migration_test(versions):
+    """scripts/test_migration.py: a database made with the code before the binding, updated
+    with this one. ``"passed"``, ``"FAILED"`` or why it did not run (said loudly)."""
+    if os.environ.get("LOKET_SKIP_MIGRATION") not in (None, "", "0"):
+        why = "LOKET_SKIP_MIGRATION is set"
+    elif MIGRATION_SERIES not in versions:
+        why = f"no python imports Odoo {MIGRATION_SERIES}"
+    elif subprocess.run(["git", "cat-file", "-e", f"{MIGRATION_FROM}^{{commit}}"], cwd=ROOT, check=False,
+                        capture_output=True).returncode:  # fmt: skip
+        why = f"commit {MIGRATION_FROM} is not in this clone (a shallow checkout?): `git fetch --unshallow`"
+    else:
+        print(f"\n== Migration test (Odoo {MIGRATION_SERIES}, a database of {MIGRATION_FROM} updated) ==", flush=True)
+        python = versions[MIGRATION_SERIES][0]
+        done = subprocess.run([python, os.path.join(ROOT, "scripts", "test_migration.py")], cwd=ROOT, check=False)
+        return "FAILED" if done.returncode else "passed"
+    bar = "!" * 78
+    print(f"\n{bar}\nMIGRATION TEST NOT RUN (scripts/test_migration.py): {why}\n{bar}")
+    return f"NOT RUN ({why})"
+
+
 def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
     pure_passed, pure_failed = run_pure_tests()
@@ -391,6 +415,7 @@ def main():
             browser_banner(series, reason, tours)
             not_run = len(set(skipped) | {name for _path, name in tours})
         results[series] = (passed, failed, not_run, warnings)
+    migration = run_migration_test(versions)
     wanted = os.environ.get("LOKET_ODOO_SERIES", "").split()
     missing = [s for s in (wanted or supported_series()) if s not in versions]
     tried = ", ".join(candidate_pythons())
@@ -412,7 +437,8 @@ def main():
         )
     for series in missing:
         print(f"Odoo {series}: NOT RUN (no python imports it)")
-    failed = pure_failed + sum(r[1] for r in results.values())
+    print(f"Migration test ({MIGRATION_SERIES} databases of {MIGRATION_FROM}): {migration}")
+    failed = pure_failed + sum(r[1] for r in results.values()) + (migration == "FAILED")
     passed = pure_passed + sum(r[0] for r in results.values())
     must_all = os.environ.get("LOKET_REQUIRE_ALL_VERSIONS") not in (None, "", "0")
     print(
