@@ -148,4 +148,6 @@ class TestBookingRace(LoketMockMixin, common.TransactionCase):
             moves = env["account.move"].search([("loket_journal_run_id", "=", self.run_id)])
             self.assertEqual(moves.ids, [results["first"]], "exactly one entry for the run")
             self.assertIn("meanwhile", str(results["second"]))
-            self.assertIn(moves.name, str(results["second"]), "the second worker says where it was booked")
+            # A draft entry has no number: "/" on 18.0, none on 19.0; the message names it by id then.
+        name = moves.name if moves.name and moves.name != "/" else f"draft (id {moves.id})"
+        self.assertIn(name, str(results["second"]), "the second worker says where it was booked")
