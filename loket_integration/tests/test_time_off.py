@@ -82,7 +82,9 @@ class TestTimeOff(ExportCase):
                 "request_date_to": datetime.date(self.year, 3, last_day),
             }
         )
-        leave.action_validate()
+        # HR validates it: action_validate on 18.0; 19.0 validates in _action_validate (its
+        # action_approve asks for the approvals the type needs first).
+        leave._action_validate() if ODOO_19 else leave.action_validate()
         self.assertEqual(leave.state, "validate")
         return leave
 

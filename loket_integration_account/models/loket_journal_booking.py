@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang, mute_logger
 
 from odoo.addons.loket_integration.loket import journal as J
+from odoo.addons.loket_integration.odoo_version import Transaction
 
 from .loket_journal_settings import LoketFault, check_journal_rights, form_action
 
@@ -330,7 +331,7 @@ class LoketJournalRunBooking(models.Model):
         """Another worker booked this run while this one did: say where, from what it committed."""
         with self.env.registry.cursor() as cr:
             # The registry is known: an environment made on ``cr`` needs no lookup under the registries' lock.
-            cr.transaction = cr.transaction or api.Transaction(self.env.registry)
+            cr.transaction = cr.transaction or Transaction(self.env.registry)
             move = self.env(cr=cr)["account.move"].sudo().search([("loket_journal_run_id", "=", self.id)], limit=1)
             if move:
                 return self.env._("Booked meanwhile by someone else. %(text)s", text=self._booked_text(move))
@@ -349,7 +350,7 @@ class LoketJournalRunBooking(models.Model):
 
         def mark():
             with registry.cursor() as cr:
-                cr.transaction = cr.transaction or api.Transaction(registry)
+                cr.transaction = cr.transaction or Transaction(registry)
                 env = api.Environment(cr, uid, context)
                 env["loket.journal.run"].browse(ids)._mark_in_loket(notify=True)
 
