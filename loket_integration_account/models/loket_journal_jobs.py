@@ -68,7 +68,9 @@ class LoketJob(models.Model):
             return self.env._("%(run)s was booked already.", run=run.display_name)
         move = run.move_id.sudo()
         return self.env._(
-            "%(run)s booked in %(entry)s.", run=run.display_name, entry=move.name if move.name != "/" else move.ref
+            "%(run)s booked in %(entry)s.",
+            run=run.display_name,
+            entry=move.name if move.name and move.name != "/" else move.ref,
         )
 
     def _loket_finish(self, error=False):
