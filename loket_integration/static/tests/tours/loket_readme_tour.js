@@ -101,13 +101,10 @@ registry.category("web_tour.tours").add("loket_readme_setup_tour", {
             // 2. Add Loket integration: Environment Custom URLs, API base URL, OAuth server URL; Connect.
             click(SETTINGS, "Add Loket integration"),
             {
+                // Radio buttons (one look on Odoo 18.0 and 19.0): the option is found by its label.
                 content: "Environment: Custom URLs",
-                trigger: `${FORM} ${labelled("Environment")}`,
-                async run(helpers) {
-                    const select = document.getElementById(helpers.anchor.getAttribute("for"));
-                    const option = [...select.options].find((o) => o.textContent.trim() === "Custom URLs");
-                    await helpers.select(option.value, select);
-                },
+                trigger: `${FORM} div[name=environment] label:contains("Custom URLs")`,
+                run: "click",
             },
             fill(FORM, "API base URL", params.api_url),
             fill(FORM, "OAuth server URL", params.oauth_url),

@@ -75,8 +75,8 @@ addLoketTour("loket_connect_configure_tour", (params) => [
     },
     {
         content: "Use custom Loket URLs",
-        trigger: `${FORM} div[name=environment] select`,
-        run: 'select "custom"',
+        trigger: `${FORM} div[name=environment] input[data-value=custom]`,
+        run: "click",
     },
     {
         content: "API URL of the fake Loket",
