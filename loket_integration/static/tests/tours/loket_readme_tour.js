@@ -100,10 +100,11 @@ registry.category("web_tour.tours").add("loket_readme_setup_tour", {
             },
             // 2. Add Loket integration: Environment Custom URLs, API base URL, OAuth server URL; Connect.
             click(SETTINGS, "Add Loket integration"),
+            { content: "The field Environment", trigger: `${FORM} ${labelled("Environment")}` },
             {
                 // Radio buttons (one look on Odoo 18.0 and 19.0): the option is found by its label.
                 content: "Environment: Custom URLs",
-                trigger: `${FORM} div[name=environment] label:contains("Custom URLs")`,
+                trigger: `${FORM} div[name=environment] label${exact("Custom URLs")}`,
                 run: "click",
             },
             fill(FORM, "API base URL", params.api_url),
