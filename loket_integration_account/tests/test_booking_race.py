@@ -149,5 +149,5 @@ class TestBookingRace(LoketMockMixin, common.TransactionCase):
             self.assertEqual(moves.ids, [results["first"]], "exactly one entry for the run")
             self.assertIn("meanwhile", str(results["second"]))
             # A draft entry has no number: "/" on 18.0, none on 19.0; the message names it by id then.
-        name = moves.name if moves.name and moves.name != "/" else f"draft (id {moves.id})"
-        self.assertIn(name, str(results["second"]), "the second worker says where it was booked")
+            name = moves.name if moves.name and moves.name != "/" else f"draft (id {moves.id})"
+            self.assertIn(name, str(results["second"]), "the second worker says where it was booked")
