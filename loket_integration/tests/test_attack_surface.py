@@ -116,6 +116,8 @@ ATTACKS = [
         model_level=True,
     ),
     Attack("loket.employment", "write", (), lambda t, r: r.write({"payroll_number": 4711})),
+    # Deleting is a correction too: only the company's Loket administrators remove a binding.
+    Attack("loket.employment", "unlink", ADMINS, lambda t, r: r.unlink()),
     # Exports: Loket users of the company read, send and make them again.
     Attack("loket.export", "action_generate_again", LOKET_USERS),
     Attack("loket.export", "action_download", LOKET_USERS),
