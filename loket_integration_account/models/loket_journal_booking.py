@@ -321,7 +321,7 @@ class LoketJournalRunBooking(models.Model):
         return self.env._(
             "%(run)s is booked already: entry %(entry)s of %(date)s, booked by %(user)s on %(when)s.",
             run=self.display_name,
-            entry=move.name if move.name and move.name != "/" else self.env._("draft (id %(id)s)", id=move.id),
+            entry=move._loket_entry_number() or self.env._("draft (id %(id)s)", id=move.id),
             date=format_date(self.env, move.date),
             user=move.create_uid.name,
             when=format_date(self.env, move.create_date),
@@ -361,9 +361,7 @@ class LoketJournalRunBooking(models.Model):
         failed = self.browse()
         for run in self.filtered("move_id"):
             move = run.move_id.sudo()
-            message = self.env._(
-                "Booked in Odoo: %(entry)s", entry=move.name if move.name and move.name != "/" else move.ref
-            )
+            message = self.env._("Booked in Odoo: %(entry)s", entry=move._loket_entry_number() or move.ref)
             try:
                 run.settings_id._loket(
                     lambda c, run=run, message=message: c.mark_journal_run(run.loket_id, message=message)

@@ -70,7 +70,7 @@ class LoketJob(models.Model):
         return self.env._(
             "%(run)s booked in %(entry)s.",
             run=run.display_name,
-            entry=move.name if move.name and move.name != "/" else move.ref,
+            entry=move._loket_entry_number() or move.ref,
         )
 
     def _loket_finish(self, error=False):
