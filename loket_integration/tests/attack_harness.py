@@ -98,7 +98,9 @@ class AttackSuite:
         listed = {(attack.model, attack.method) for attack in self.attacks}
         found = public_methods(self.env, self.module_prefix)
         self.assertFalse(sorted(found - listed), "public methods without a row in the attacks")
-        self.assertFalse(sorted(listed - found), "rows of the attacks naming no public method of the addon")
+        # Besides the addon's own methods, rows may try Odoo's deletion of the addon's records.
+        deletions = {(model, method) for model, method in listed if method == "unlink" and model.startswith("loket.")}
+        self.assertFalse(sorted(listed - found - deletions), "rows of the attacks naming no public method of the addon")
 
     def test_every_public_method_as_every_role(self):
         for attack in self.attacks:
