@@ -70,7 +70,7 @@ def export_command(series, python, odoo, db, addon, target, quiet):
 def union(pots):
     """{series: pot} of one addon: one template, the first version's order, the other
     versions' own terms after it, each term not every version exports marked with the one it
-    comes from."""
+    comes from, each term with the references of every version."""
     merged = None
     for series, pot in sorted(pots.items()):
         if merged is None:
@@ -80,11 +80,16 @@ def union(pots):
         for entry in merged:
             if entry.msgid not in ids and ONLY_ON not in entry.comment:
                 entry.comment += f"\n{ONLY_ON}{min(pots)}"
-        known = {entry.msgid for entry in merged}
+        known = {entry.msgid: entry for entry in merged}
         for entry in pot:
             if entry.msgid not in known:
                 entry.comment += f"\n{ONLY_ON}{series}"
                 merged.append(entry)
+                continue
+            # Every version's references: Odoo loads a record's translation only through a
+            # reference naming it (19.0 exports the display name of inherited models, 18.0 not).
+            ours = known[entry.msgid]
+            ours.occurrences = sorted(set(ours.occurrences) | set(entry.occurrences))
     return merged
 
 
