@@ -4,6 +4,19 @@
  * they use.
  */
 
+import { session } from "@web/session";
+
+/**
+ * `step`, which leaves the page (a settings Save reloads it, Connect goes to Loket's login):
+ * Odoo 19.0's tour runner stops a tour whose page unloads unless the step says so with
+ * `expectUnloadPage`, a key 18.0's step schema refuses (an error in the console fails the
+ * tour), so it is set on 19.0 only.
+ */
+export function leavesPage(step) {
+    const series = session.server_version_info?.[0] ?? 0;
+    return series >= 19 ? { ...step, expectUnloadPage: true } : step;
+}
+
 /**
  * The two steps of web_tour's stepUtils these tours use, written here: stepUtils moved
  * between Odoo series (`@web_tour/tour_service/tour_utils` in 18.0, `@web_tour/tour_utils`

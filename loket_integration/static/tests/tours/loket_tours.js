@@ -9,7 +9,7 @@
  */
 
 import { registry } from "@web/core/registry";
-import { stepUtils, tourParams } from "@loket_integration/../tests/tours/loket_tour_steps";
+import { leavesPage, stepUtils, tourParams } from "@loket_integration/../tests/tours/loket_tour_steps";
 
 /** `text` quoted for :contains() and :value(), which take names such as Jan van 't Jansen. */
 function q(text) {
@@ -88,11 +88,11 @@ addLoketTour("loket_connect_configure_tour", (params) => [
         trigger: `${FORM} div[name=oauth_url] input`,
         run: `edit ${params.oauth_url}`,
     },
-    {
+    leavesPage({
         content: "Connect: log in at Loket, which sends the browser back to Odoo",
         trigger: `${FORM} .o_statusbar_buttons button[name=action_connect]:enabled`,
         run: "click",
-    },
+    }),
     {
         content: "Back from Loket: the integration is connected",
         trigger: `${FORM} .o_statusbar_status button[data-value=connected][aria-checked=true]`,
