@@ -176,7 +176,7 @@ class LoketExport(models.Model):
         try:
             result = client.patch_payroll_period_data(integration.loket_employer_id, items)
         except LoketInvalidGrantError as exc:
-            integration._loket_mark_disconnected(str(exc))
+            integration._loket_mark_disconnected(exc)  # the error: each administrator reads it in his language
             self.row_ids.filtered(lambda r: r.state == "pending").write(
                 {"state": "not_sent", "message": exc.loket_text or exc.text}
             )

@@ -13,14 +13,15 @@ from odoo.tools.misc import file_path
 
 from ..loket.transport import Transport
 from .common import LoketCase
+from .test_export import ExportCase
+from .test_send import SendMixin
 
 UNREACHABLE = "Loket could not be reached. Check the internet connection or try again later."
 REFRESH_REJECTED = "Loket rejected the refresh token; the integration must be connected again."
 
 
-@tagged("post_install", "-at_install")
-class TestLoketMessagesInDutch(LoketCase):
-    n_employees = 3
+class DutchAdministratorMixin:
+    """Dutch loaded, and a Loket administrator who reads Dutch (``beheerder``)."""
 
     @classmethod
     def setUpClass(cls):
@@ -31,6 +32,11 @@ class TestLoketMessagesInDutch(LoketCase):
         cls.beheerder = new_test_user(
             cls.env, "loket_nl_beheerder", groups="loket_integration.group_loket_manager,base.group_user", lang="nl_NL"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLoketMessagesInDutch(DutchAdministratorMixin, LoketCase):
+    n_employees = 3
 
     def _in_dutch(self, msgid):
         self.assertTrue(msgid in self.dutch, f"nl.po translates {msgid!r}")
@@ -69,3 +75,21 @@ class TestLoketMessagesInDutch(LoketCase):
         line = self.integration.message_ids.filtered(lambda m: job.error in (m.body or ""))
         self.assertTrue(line, "the run's chatter line carries the Dutch error")
         self.assertNotIn("could not be reached", str(line[:1].body))
+
+
+@tagged("post_install", "-at_install")
+class TestSendRefusedLoginInDutch(DutchAdministratorMixin, SendMixin, ExportCase):
+    """Loket refuses the login in the middle of a send: the Dutch administrator's "Connect
+    Loket again" activity is Dutch (the send passed the client's English text on)."""
+
+    def test_a_login_refused_during_a_send_is_said_in_dutch(self):
+        export = self._export()
+        self.fake.revoke_refresh_tokens()
+        self.fake.expire_access_tokens()
+        self.assertRaisesKeepingCommits(UserError, export._loket_send)
+        self.assertEqual(self.integration.state, "disconnected")
+        activity = self.integration.activity_ids.filtered(lambda a: a.user_id == self.beheerder)
+        self.assertEqual(len(activity), 1)
+        note = str(activity.note)
+        self.assertIn(self.dutch[REFRESH_REJECTED], note)
+        self.assertNotIn("Loket rejected", note, "no English inside the Dutch activity")

@@ -95,7 +95,8 @@ class LoketJournalSettings(models.Model):
     auto_book = fields.Boolean(
         "Book new runs every night",
         tracking=True,
-        help="The scheduled action reads Loket's journal runs every night and books the new ready ones.",
+        help="The scheduled action reads Loket's journal runs every night and books the new ready ones; "
+        "reading the runs by hand books a new ready run the same way, in the background.",
     )
     book_from = fields.Date(
         "Book runs from",
