@@ -400,6 +400,20 @@ def run_migration_test(versions):
     return f"NOT RUN ({why})"
 
 
+def run_install_test(series, python):
+    """scripts/test_install.py with this version's python: ``-i loket_integration`` alone brings
+    the version part and the administrator's groups. ``"passed"``, ``"FAILED"`` or why not run."""
+    if os.environ.get("LOKET_SKIP_INSTALL") not in (None, "", "0"):
+        bar = "!" * 78
+        why = "LOKET_SKIP_INSTALL is set"
+        print(f"\n{bar}\nINSTALL TEST NOT RUN on Odoo {series} (scripts/test_install.py): {why}\n{bar}")
+        return "NOT RUN (LOKET_SKIP_INSTALL is set)"
+    print(f"\n== Install test (Odoo {series}: odoo -i {ADDON} alone) ==", flush=True)
+    script = os.path.join(ROOT, "scripts", "test_install.py")
+    done = subprocess.run([shutil.which(python) or python, script], cwd=tempfile.gettempdir(), check=False)
+    return "FAILED" if done.returncode else "passed"
+
+
 def main():
     os.environ.setdefault("PGPASSWORD", "odoo")
     pure_passed, pure_failed = run_pure_tests()
@@ -415,6 +429,7 @@ def main():
             browser_banner(series, reason, tours)
             not_run = len(set(skipped) | {name for _path, name in tours})
         results[series] = (passed, failed, not_run, warnings)
+    installs = {series: run_install_test(series, versions[series][0]) for series in sorted(versions)}
     migration = run_migration_test(versions)
     wanted = os.environ.get("LOKET_ODOO_SERIES", "").split()
     missing = [s for s in (wanted or supported_series()) if s not in versions]
@@ -437,8 +452,15 @@ def main():
         )
     for series in missing:
         print(f"Odoo {series}: NOT RUN (no python imports it)")
+    for series, install in installs.items():
+        print(f"Install test (Odoo {series}, -i {ADDON} alone): {install}")
     print(f"Migration test ({MIGRATION_SERIES} databases of {MIGRATION_FROM}): {migration}")
-    failed = pure_failed + sum(r[1] for r in results.values()) + (migration == "FAILED")
+    failed = (
+        pure_failed
+        + sum(r[1] for r in results.values())
+        + (migration == "FAILED")
+        + sum(install == "FAILED" for install in installs.values())
+    )
     passed = pure_passed + sum(r[0] for r in results.values())
     must_all = os.environ.get("LOKET_REQUIRE_ALL_VERSIONS") not in (None, "", "0")
     print(

@@ -12,6 +12,7 @@
         "views/hr_contract_views.xml",
     ],
     "installable": True,
-    "auto_install": True,
+    # Triggered by loket_integration alone: hr_contract, which nothing else installs, comes with it.
+    "auto_install": ["loket_integration"],
     "application": False,
 }
