@@ -122,6 +122,8 @@ class TokenKeeper:
                 "until": _to_datetime(tokens.expires_at),
                 "uid": self.env.uid,
             },
+            # Odoo logs a failing query with its parameters ("bad query"): these are the tokens.
+            log_exceptions=False,
         )
 
     def erase(self, cr):

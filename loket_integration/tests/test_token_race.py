@@ -6,13 +6,18 @@ below is a worker with its own REPEATABLE READ transaction. The rows the workers
 share are committed (and removed again by the cleanup).
 """
 
+import logging
 import threading
 import time
+
+import psycopg2
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import common, tagged
 
+from ..loket import TokenSet
+from ..models.loket_token import TokenKeeper
 from ..odoo_version import Transaction, group_users
 from .common import LoketMockMixin
 
@@ -252,6 +257,28 @@ class TestRefreshTokenRace(LoketMockMixin, common.TransactionCase):
             activities = integration.activity_ids.filtered(lambda a: a.summary == "Connect Loket again")
             self.assertTrue(managers)
             self.assertEqual(len(activities), len(managers), "one activity per administrator, not per worker")
+
+    def test_a_token_write_that_fails_puts_no_token_in_the_log(self):
+        """Odoo logs a failing query with its parameters ("bad query: INSERT … 'the token'"):
+        a write of the tokens that fails (here the integration was deleted by another worker
+        meanwhile) must not leave them in the server log."""
+        with self.registry.cursor() as cr:
+            gone = api.Environment(cr, SUPERUSER_ID, {})["loket.integration"].create({"name": "Gone B.V."})
+        gone_id = gone.id
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["loket.integration"].browse(gone_id).unlink()
+        tokens = TokenSet(access_token="access-SECRET-1", refresh_token="refresh-SECRET-1", expires_at=time.time() + 60)
+        logged = []
+        handler = logging.Handler()
+        handler.emit = lambda record: logged.append(record.getMessage())
+        logging.getLogger().addHandler(handler)
+        try:
+            keeper = TokenKeeper(self.env, [gone_id])
+            with self.assertRaises(psycopg2.IntegrityError), keeper.guard():
+                keeper.save(tokens)
+        finally:
+            logging.getLogger().removeHandler(handler)
+        self.assertFalse([line for line in logged if "SECRET" in line], "a token in the log")
 
 
 def _issue_order(token):
