@@ -63,6 +63,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang
+from odoo.tools.misc import clean_context
 
 from ..loket import LoketError
 from ..odoo_version import cron_progress
@@ -171,7 +172,11 @@ class LoketJob(models.Model):
         ``inline``: run to the end in this request; default: when ``total`` ≤ INLINE_LIMIT.
         Otherwise the job is queued and the jobs cron triggered. Returns the job."""
         integration.ensure_one()
-        running = self.search(
+        # A click carries its action's context, whose ``default_*`` keys would fill every record
+        # the run creates ("Add Loket integration" gives default_name: employees named after the company).
+        jobs = self.with_context(clean_context(self.env.context))
+        integration = integration.with_context(clean_context(integration.env.context))
+        running = jobs.search(
             [
                 ("integration_id", "=", integration.id),
                 ("kind", "=", kind),
@@ -192,7 +197,7 @@ class LoketJob(models.Model):
         # Runs are the addon's records (ir.model.access: read only, but for the administrators'
         # history clean-up): created and updated in sudo mode, run as the user who asked.
         job = (
-            self.sudo()
+            jobs.sudo()
             .create(
                 {
                     "kind": kind,
@@ -203,7 +208,7 @@ class LoketJob(models.Model):
                     "background": not inline,
                 }
             )
-            .with_env(self.env)
+            .with_env(jobs.env)
         )
         prepare = getattr(job, f"_loket_job_prepare_{kind}", None)
         if prepare:

@@ -48,6 +48,24 @@ class TestEmployees(LoketCase):
         row.action_apply()  # applying again creates nothing twice
         self.assertEqual(self.env["hr.employee"].search_count([("loket_employee_id", "=", row.loket_id)]), 1)
 
+    def test_a_form_s_default_keys_do_not_reach_what_add_creates(self):
+        """A click carries its action's context: "Add Loket integration" opens the form with
+        ``default_name`` (the company's name), and a ``default_*`` key names every record a
+        create makes (employees, contracts, runs) unless the run leaves it behind."""
+        rows = self._fetch()
+        company = self.integration.company_id.name
+        context = {"default_name": company, "default_state": "done", "default_active": False}
+        rows[1].with_context(**context).action_add()
+        employee = rows[1].employee_id
+        self.assertNotEqual(employee.name, company)
+        self.assertEqual(employee.name, rows[1].name)  # Loket's name, as listed
+        self.assertTrue(employee.active)
+        job = self.env["loket.job"].search([("integration_id", "=", self.integration.id)], order="id desc", limit=1)
+        self.assertEqual((job.kind, job.state), ("apply_decisions", "done"))
+        self.assertNotEqual(job.display_name, company)
+        for employment in self._employments(employee):
+            self.assertNotEqual(employment.display_name, company)
+
     def test_skip_is_remembered(self):
         rows = self._fetch()
         rows[2].action_skip()
