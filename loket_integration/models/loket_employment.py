@@ -87,11 +87,13 @@ class LoketEmployment(models.Model):
         for employment in self:
             model, res_id = employment.mirror_model, employment.mirror_res_id
             record = self.env[model].browse(res_id).exists() if model in self.env and res_id else None
-            # The record's name for those who may read it; the model's name for the others.
+            # The kind of record (a contract, 19.0's version, whose own name is only a date), then
+            # its name for those who may read it.
+            kind = self.env["ir.model"]._get(model).name if record else False
             if record and record.has_access("read"):
-                employment.mirror_display = record.display_name
+                employment.mirror_display = f"{kind}: {record.display_name}"
             elif record:
-                employment.mirror_display = self.env["ir.model"]._get(model).name
+                employment.mirror_display = kind
             else:
                 employment.mirror_display = False
 

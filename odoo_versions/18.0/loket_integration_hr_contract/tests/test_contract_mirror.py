@@ -29,7 +29,7 @@ class TestContractMirror(EmploymentsMixin, LoketCase):
             self.assertEqual((contract.date_start, contract.date_end), (binding.date_start, binding.date_end))
             self.assertEqual((contract.department_id, contract.job_id), (binding.department_id, binding.job_id))
             self.assertEqual(contract.loket_employment_binding_id, binding)
-            self.assertEqual(binding.mirror_display, contract.display_name)
+            self.assertEqual(binding.mirror_display, f"{contract._description}: {contract.display_name}")
         self.assertEqual(self._contract(bindings[101]).state, "draft")  # Odoo runs one contract at a time
         self.assertEqual(employee.contract_id, self._contract(bindings[102]))
         self.assertIn("Runs alongside employment 102", bindings[101].note)

@@ -42,7 +42,7 @@ class TestVersionMirror(EmploymentsMixin, LoketCase):
         for binding, version in ((bindings[101], first), (bindings[102], second)):
             self.assertEqual(version.employee_id, employee)
             self.assertEqual((version.department_id, version.job_id), (binding.department_id, binding.job_id))
-            self.assertEqual(binding.mirror_display, version.display_name)
+            self.assertEqual(binding.mirror_display, f"{version._description}: {version.display_name}")
             self.assertFalse(binding.note)
         # The running employment is the employee's current version, in contract; the new
         # employee's first version (made with him, without a contract) became the first one.
