@@ -41,7 +41,10 @@ def throwaway_database(prefix, modules="loket_integration"):
 def configure_odoo():
     """Odoo's configuration for this process (PostgreSQL, this working copy's addons path):
     once, as Odoo parses it once. Returns the addon's package, imported from this copy."""
-    import odoo
+    # Each submodule by name: 19.0's ``odoo`` is a namespace package that imports none of them.
+    import odoo.modules.registry
+    import odoo.sql_db
+    import odoo.tools
 
     if not getattr(configure_odoo, "done", False):
         odoo.tools.config.parse_config([*pg_args(), "--addons-path", addons_path(), "--log-level", "warn"])
