@@ -167,8 +167,11 @@ class TestEmployments(EmploymentsMixin, LoketCase):
         self.assertEqual(running.mapped("payroll_number"), [12])
 
 
-@tagged("post_install", "-at_install")
-class TestLeavers(EmploymentsMixin, LoketCase):
+class LeaverScenariosMixin(EmploymentsMixin):
+    """Leavers in Loket and what becomes of their Odoo employees, whatever Odoo's contracts are:
+    each scenario checks the employee and returns it; each version's part checks its own
+    contracts after the same scenario (test methods are not inherited across addons here)."""
+
     n_employees = 3
 
     def setUp(self):
@@ -183,19 +186,13 @@ class TestLeavers(EmploymentsMixin, LoketCase):
     def _archive_notes(self, employee):
         return employee.message_ids.filtered(lambda m: "the employee is archived" in (m.body or ""))
 
-    def test_the_departure_reason_and_the_setting(self):
-        self.assertEqual(self.reason.name, "Loket: employment ended")
-        self.assertTrue(self.env["loket.integration"].create({"name": "Nieuw"}).archive_leavers)  # on by default
-        arch = self.integration.get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn('name="archive_leavers"', arch)
-
-    def test_last_employment_ended_archives_the_employee(self):
+    def _last_employment_ended(self):
+        """Two employments, the last ends in Loket: archived once, still bound."""
         self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), None))
         employee = self._add(1).employee_id
         self.assertTrue(employee.active)
         self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), self._days(-5)))
         self.integration._loket_sync_employees()
-        self.assertEqual(self._dates(employee)[12], (self._days(-300), self._days(-5)))
         self.assertFalse(employee.active)
         self.assertEqual(employee.departure_date, self._days(-5))
         self.assertEqual(employee.departure_reason_id, self.reason)
@@ -205,8 +202,10 @@ class TestLeavers(EmploymentsMixin, LoketCase):
         self.integration._loket_sync_employees(full=True)  # nothing more happens
         self.integration._loket_follow_dates()
         self.assertEqual(len(self._archive_notes(employee)), 1)
+        return employee
 
-    def test_archived_the_day_after_the_end_date(self):
+    def _ends_today(self):
+        """An employment ending today: active on his last day, archived the day after."""
         self._set_employments(2, (21, self._days(-300), self.today))
         employee = self._add(2).employee_id
         self.assertTrue(employee.active)  # its end date is reached, but it is his last day
@@ -214,19 +213,21 @@ class TestLeavers(EmploymentsMixin, LoketCase):
             self.env["loket.integration"]._cron_follow_employment_dates()
         self.assertFalse(employee.active)
         self.assertEqual(employee.departure_date, self.today)
+        return employee
 
-    def test_without_the_setting_the_employee_stays_active(self):
+    def _ended_without_the_setting(self):
         self.integration.archive_leavers = False
         self._set_employments(3, (31, self._days(-300), None))
         employee = self._add(3).employee_id
         self._set_employments(3, (31, self._days(-300), self._days(-1)))
         self.integration._loket_sync_employees()
-        self.assertEqual(self._dates(employee), {31: (self._days(-300), self._days(-1))})
         self.assertTrue(employee.active)
         self.assertFalse(employee.departure_reason_id)
         self.assertFalse(self._archive_notes(employee))
+        return employee
 
-    def test_a_leaver_employed_again_is_active_again(self):
+    def _employed_again(self):
+        """A leaver (archived when added) gets a new employment; one archived by hand stays so."""
         self._set_employments(1, (11, self._days(-800), self._days(-10)))
         employee = self._add(1).employee_id
         self.assertFalse(employee.active)  # added as a leaver: archived at once
@@ -234,19 +235,20 @@ class TestLeavers(EmploymentsMixin, LoketCase):
         self.integration._loket_sync_employees()
         self.assertTrue(employee.active)
         self.assertFalse(employee.departure_reason_id)
-        self.assertEqual(self._dates(employee), {11: (self._days(-800), self._days(-10)), 13: (self._days(20), False)})
-        # An employee archived by hand (another reason) is left archived.
         other = self._add(2).employee_id
         other.with_context(no_wizard=True).action_archive()
         self.integration._loket_follow_dates()
         self.assertFalse(other.active)
+        return employee
 
-    def test_an_employee_gone_from_loket_is_flagged_and_left_alone(self):
+    def _gone_from_loket(self, odoo_side, while_gone=None):
+        """An employee Loket no longer lists: flagged, active, ``odoo_side(employee)`` unchanged by
+        the sync and the daily pass (``while_gone(row)`` then); back in Loket, no longer flagged."""
         employee = self._add(2).employee_id
         rows = self.integration.loket_employee_ids
         row = rows.filtered(lambda r: r.employee_number == 2)
         gone = self.fake.employee(2)
-        employments = self._dates(employee)
+        before = odoo_side(employee)
         self.fake.data["employees"].remove(gone)
         self.fake.data["employments"] = [e for e in self.fake.data["employments"] if e["employee"]["id"] != gone["id"]]
         self.integration._loket_sync_employees(full=True)
@@ -255,19 +257,49 @@ class TestLeavers(EmploymentsMixin, LoketCase):
         self.assertEqual((rows - row).mapped("missing_in_loket"), [False, False])
         self.assertTrue(employee.active)
         self.assertEqual(employee.loket_employee_id, row.loket_id)
-        self.assertEqual(self._dates(employee), employments)
+        self.assertEqual(odoo_side(employee), before)
         with freeze_time(self._days(3650)):  # whatever happens to its dates, the daily pass leaves it alone
             self.integration._loket_follow_dates()
-        self.assertEqual(self._dates(employee), employments)
+        self.assertEqual(odoo_side(employee), before)
         self.assertTrue(employee.active)
-        domain = [*self._filter_domain("missing_in_loket"), ("integration_id", "=", self.integration.id)]
-        self.assertEqual(self.env["loket.employee"].search(domain), row)
-        arch = self.env["loket.employee"].get_views([(False, "list")])["views"]["list"]["arch"]
-        self.assertIn('decoration-warning="missing_in_loket"', arch)
-        # Back in Loket: no longer flagged.
+        if while_gone:
+            while_gone(row)
         self.fake.data["employees"].append(gone)
         self.integration.action_fetch_employees()
         self.assertFalse(row.missing_in_loket)
+
+
+@tagged("post_install", "-at_install")
+class TestLeavers(LeaverScenariosMixin, LoketCase):
+    def test_the_departure_reason_and_the_setting(self):
+        self.assertEqual(self.reason.name, "Loket: employment ended")
+        self.assertTrue(self.env["loket.integration"].create({"name": "Nieuw"}).archive_leavers)  # on by default
+        arch = self.integration.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="archive_leavers"', arch)
+
+    def test_last_employment_ended_archives_the_employee(self):
+        employee = self._last_employment_ended()
+        self.assertEqual(self._dates(employee)[12], (self._days(-300), self._days(-5)))
+
+    def test_archived_the_day_after_the_end_date(self):
+        self._ends_today()
+
+    def test_without_the_setting_the_employee_stays_active(self):
+        employee = self._ended_without_the_setting()
+        self.assertEqual(self._dates(employee), {31: (self._days(-300), self._days(-1))})
+
+    def test_a_leaver_employed_again_is_active_again(self):
+        employee = self._employed_again()
+        self.assertEqual(self._dates(employee), {11: (self._days(-800), self._days(-10)), 13: (self._days(20), False)})
+
+    def test_an_employee_gone_from_loket_is_flagged_and_left_alone(self):
+        def listed_as_gone(row):
+            domain = [*self._filter_domain("missing_in_loket"), ("integration_id", "=", self.integration.id)]
+            self.assertEqual(self.env["loket.employee"].search(domain), row)
+            arch = self.env["loket.employee"].get_views([(False, "list")])["views"]["list"]["arch"]
+            self.assertIn('decoration-warning="missing_in_loket"', arch)
+
+        self._gone_from_loket(self._dates, listed_as_gone)
 
     def _filter_domain(self, name):
         arch = self.env["loket.employee"].get_views([(False, "search")])["views"]["search"]["arch"]

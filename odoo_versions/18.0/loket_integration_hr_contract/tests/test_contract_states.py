@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.loket_integration.tests.common import LoketCase
-from odoo.addons.loket_integration.tests.test_employments import EmploymentsMixin
+from odoo.addons.loket_integration.tests.test_employments import EmploymentsMixin, LeaverScenariosMixin
 
 
 class ContractsMixin(EmploymentsMixin):
@@ -124,93 +124,24 @@ class TestContractStates(ContractsMixin, LoketCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLeaversContracts(ContractsMixin, LoketCase):
-    n_employees = 3
-
-    def setUp(self):
-        super().setUp()
-        self._connect()
-        self.today = fields.Date.today()
-        self.reason = self.env.ref("loket_integration.departure_reason_loket_ended")
-
-    def _days(self, n):
-        return self.today + datetime.timedelta(days=n)
-
-    def _archive_notes(self, employee):
-        return employee.message_ids.filtered(lambda m: "the employee is archived" in (m.body or ""))
+class TestLeaversContracts(ContractsMixin, LeaverScenariosMixin, LoketCase):
+    """The neutral leaver scenarios (loket_integration's TestLeavers), Odoo 18.0's contracts after each."""
 
     def test_last_employment_ended_closes_the_contract_and_archives_the_employee(self):
-        self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), None))
-        employee = self._add(1).employee_id
-        self.assertTrue(employee.active)
-        self._set_employments(1, (11, self._days(-800), self._days(-400)), (12, self._days(-300), self._days(-5)))
-        self.integration._loket_sync_employees()
-        self.assertEqual(self._states(employee), {11: ("close", "normal"), 12: ("close", "normal")})
-        self.assertFalse(employee.active)
-        self.assertEqual(employee.departure_date, self._days(-5))
-        self.assertEqual(employee.departure_reason_id, self.reason)
-        self.assertEqual(len(self._archive_notes(employee)), 1)
-        row = self.integration.loket_employee_ids.filtered(lambda r: r.employee_number == 1)
-        self.assertEqual(row.status, "added")  # still bound
-        self.integration._loket_sync_employees(full=True)  # nothing more happens
-        self.integration._loket_follow_dates()
-        self.assertEqual(len(self._archive_notes(employee)), 1)
+        employee = self._last_employment_ended()
+        self.assertEqual(self._states(employee), {11: EXPIRED, 12: EXPIRED})
 
     def test_archived_the_day_after_the_end_date(self):
-        self._set_employments(2, (21, self._days(-300), self.today))
-        employee = self._add(2).employee_id
-        self.assertEqual(self._states(employee), {21: ("close", "normal")})  # its end date is reached
-        self.assertTrue(employee.active)  # but it is his last day
-        with freeze_time(self._days(1)):
-            self.env["loket.integration"]._cron_follow_employment_dates()
-        self.assertFalse(employee.active)
-        self.assertEqual(employee.departure_date, self.today)
+        employee = self._ends_today()
+        self.assertEqual(self._states(employee), {21: EXPIRED})
 
     def test_without_the_setting_the_employee_stays_active(self):
-        self.integration.archive_leavers = False
-        self._set_employments(3, (31, self._days(-300), None))
-        employee = self._add(3).employee_id
-        self._set_employments(3, (31, self._days(-300), self._days(-1)))
-        self.integration._loket_sync_employees()
-        self.assertEqual(self._states(employee), {31: ("close", "normal")})
-        self.assertTrue(employee.active)
-        self.assertFalse(employee.departure_reason_id)
-        self.assertFalse(self._archive_notes(employee))
+        employee = self._ended_without_the_setting()
+        self.assertEqual(self._states(employee), {31: EXPIRED})
 
     def test_a_leaver_employed_again_is_active_again(self):
-        self._set_employments(1, (11, self._days(-800), self._days(-10)))
-        employee = self._add(1).employee_id
-        self.assertFalse(employee.active)  # added as a leaver: archived at once
-        self._set_employments(1, (11, self._days(-800), self._days(-10)), (13, self._days(20), None))
-        self.integration._loket_sync_employees()
-        self.assertTrue(employee.active)
-        self.assertFalse(employee.departure_reason_id)
-        self.assertEqual(self._states(employee), {11: ("close", "normal"), 13: ("draft", "done")})
-        # An employee archived by hand (another reason) is left archived.
-        other = self._add(2).employee_id
-        other.with_context(no_wizard=True).action_archive()
-        self.integration._loket_follow_dates()
-        self.assertFalse(other.active)
+        employee = self._employed_again()
+        self.assertEqual(self._states(employee), {11: EXPIRED, 13: READY})
 
     def test_an_employee_gone_from_loket_is_flagged_and_left_alone(self):
-        employee = self._add(2).employee_id
-        rows = self.integration.loket_employee_ids
-        row = rows.filtered(lambda r: r.employee_number == 2)
-        gone = self.fake.employee(2)
-        contracts = self._states(employee)
-        self.fake.data["employees"].remove(gone)
-        self.fake.data["employments"] = [e for e in self.fake.data["employments"] if e["employee"]["id"] != gone["id"]]
-        self.integration._loket_sync_employees(full=True)
-        self.assertTrue(row.exists())
-        self.assertTrue(row.missing_in_loket)
-        self.assertEqual((rows - row).mapped("missing_in_loket"), [False, False])
-        self.assertTrue(employee.active)
-        self.assertEqual(employee.loket_employee_id, row.loket_id)
-        self.assertEqual(self._states(employee), contracts)
-        with freeze_time(self._days(3650)):  # whatever happens to its dates, the daily pass leaves it alone
-            self.integration._loket_follow_dates()
-        self.assertEqual(self._states(employee), contracts)
-        # Back in Loket: no longer flagged.
-        self.fake.data["employees"].append(gone)
-        self.integration.action_fetch_employees()
-        self.assertFalse(row.missing_in_loket)
+        self._gone_from_loket(self._states)
