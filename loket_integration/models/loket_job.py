@@ -174,8 +174,9 @@ class LoketJob(models.Model):
         integration.ensure_one()
         # A click carries its action's context, whose ``default_*`` keys would fill every record
         # the run creates ("Add Loket integration" gives default_name: employees named after the company).
-        jobs = self.with_context(clean_context(self.env.context))
-        integration = integration.with_context(clean_context(integration.env.context))
+        # The context replaced, not merged (as Odoo's own clean_context callers do): merging keeps the keys.
+        jobs = self.with_context(clean_context(self.env.context))  # pylint: disable=context-overridden
+        integration = integration.with_context(clean_context(integration.env.context))  # pylint: disable=context-overridden
         running = jobs.search(
             [
                 ("integration_id", "=", integration.id),
