@@ -32,6 +32,12 @@ res_id)`` (``_loket_enqueue`` below) and runs:
   does one batch of the oldest unfinished job, as the user who asked, in the integration's
   company, committed with the batch's results (Odoo's runner commits after each call).
 
+Keeping each round short: the runner's round of calls (up to 10 on 18.0, at least 10 on 19.0)
+runs in one cron worker that Odoo kills after limit_time_real (a prefork default of 120 s,
+counted from before the worker's wait for work); a killed call loses its batch and counts
+against the job (MAX_ATTEMPTS). A call made ROUND_SECONDS after its round began tells the
+runner no work is left, which ends the round; the trigger below starts the next one.
+
 Keeping Odoo's runner going: each call reports its progress (``odoo_version.cron_progress``:
 ``ir.cron._notify_progress`` on 18.0, ``_commit_progress`` on 19.0).
 Odoo's runner calls a cron that reports work remaining at most 10 times in a row
@@ -59,6 +65,8 @@ removed after ``loket_integration.job_keep_days`` days (default 30) by the autov
 """
 
 import logging
+import time
+import weakref
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -72,6 +80,13 @@ _logger = logging.getLogger(__name__)
 
 INLINE_LIMIT = 200  # rows a request handles itself; bigger runs go to the background
 MAX_ATTEMPTS = 3  # a batch that killed its worker this often fails the job
+# Odoo's runner calls the jobs cron up to 10 times in a row (19.0: at least 10), all in one
+# round that must end within the worker's limit_time_real (prefork: 120 s by default, counted
+# from before the cron worker's wait for work, so often half of it is left). A round that has
+# run this long says no work is left: the runner ends it, the trigger brings the next round.
+ROUND_SECONDS = 30
+_round_starts = weakref.WeakKeyDictionary()  # the runner's cursor of a round -> its first call's start
+_clock = time.monotonic  # (patched by the tests)
 DEFAULT_KEEP_DAYS = 30
 KEEP_DAYS_PARAM = "loket_integration.job_keep_days"
 COUNTERS = ("fetched_count", "added_count", "updated_count", "failed_count", "new_count", "request_count")
@@ -263,12 +278,15 @@ class LoketJob(models.Model):
         """The jobs cron: one batch of the oldest unfinished job per call; Odoo calls
         again while ``cron_progress`` reports work remaining, and is woken for its next
         round while work remains (see the module's docstring)."""
+        # One round of calls shares the runner's cursor (a new one per round).
+        round_start = _round_starts.setdefault(self.env.cr, _clock())
         job = self.search([("state", "in", ("queued", "running"))], order="id", limit=1)
         done = job._loket_run_batch() if job else 0
         unfinished = self.search([("state", "in", ("queued", "running"))])
         remaining = sum(max(j.total_count - j.done_count, 1) for j in unfinished)
+        round_over = _clock() - round_start >= ROUND_SECONDS
         # done must be positive while work remains, or Odoo takes the cron for one without progress API
-        cron_progress(self.env, max(done, 1) if job else 0, remaining)
+        cron_progress(self.env, max(done, 1) if job else 0, 0 if round_over else remaining)
         self._loket_wake_runner(remaining)
         return job
 

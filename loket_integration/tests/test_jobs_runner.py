@@ -7,6 +7,7 @@ is committed with that notification (``ir.cron._trigger``). Here the runner is c
 as its thread calls it, with batches of one row and rounds of three calls.
 """
 
+import itertools
 from unittest.mock import patch
 
 from odoo import fields
@@ -63,6 +64,23 @@ class TestJobsRunner(LoketCase):
 
         self._runner_round()
         self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
+
+    def test_a_round_ends_in_time_and_the_next_round_goes_on(self):
+        """The runner's round must end within the worker's time limit (prefork: killed after
+        limit_time_real, the batch lost and counted against the job): with batches of 20 s, a
+        round stops after ROUND_SECONDS (two calls, not its three) and wakes the next."""
+        self.rows.action_apply()
+        job = self.integration.loket_running_job_id
+        clock = itertools.count(0, 10)  # each reading 10 s later; a call reads it twice: 20 s a batch
+        with patch(f"{ADDON}.loket_job._clock", lambda: next(clock)):
+            created = self._runner_round()
+            self.assertEqual((job.state, job.done_count), ("running", 2), "the round stopped after 30 s")
+            self.assertTrue(created, "work remains: the next round is due at once")
+            self._runner_round()
+            self.assertEqual(job.done_count, 4)
+            self._runner_round()
+        self.assertEqual((job.state, job.done_count, job.added_count), ("done", 6, 6))
+        self.assertEqual(job.attempts, 0, "no batch interrupted")
 
     def test_each_call_that_leaves_work_triggers_the_cron_and_no_other_does(self):
         self.rows.action_apply()
