@@ -56,7 +56,10 @@ JOBS_CRON = "Loket: background runs"
 CRON_LINE = re.compile(
     r"^(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \d+ INFO \S+ odoo\.addons\.base\.models\.ir_cron: "
     r"Job '(?P<name>[^']*)' \(\d+\) (?:starting|done in (?P<seconds>[\d.]+)s|"
-    r"processed (?P<done>\d+) records, (?P<remaining>\d+) records remaining)$"
+    r"processed (?P<done>\d+) records, (?P<remaining>\d+) records remaining|"
+    # 19.0 logs a round of calls, not each call: "fully done (#loop 3; done 2; remaining 0; duration 1.2s)"
+    r"(?:fully|partially) done \(#loop (?P<loops>\d+); done (?P<round_done>\d+); "
+    r"remaining (?P<round_remaining>\d+); duration (?P<round_seconds>[\d.]+)s\))$"
 )
 LIMIT_LINE = re.compile(r"CPU time limit|virtual real time limit|WorkerCron \(\d+\) timeout|Worker \(\d+\) exiting")
 PROBLEM_LINE = re.compile(r"^\S+ \S+ \d+ (?:ERROR|CRITICAL) |Exception in cron")
@@ -131,10 +134,10 @@ class Server:
         return body["result"]
 
     def cron_calls(self, since):
-        """``{cron name: [[start, seconds, done, remaining], ...]}`` of the scheduled actions'
-        calls started after ``since``, and the lines of the log about a worker hitting a limit
-        or an error. A call lasts from "starting" until the runner logs its progress, after
-        its commit (until then ``done`` is None and the call ends with "done in X s", the
+        """``{cron name: [[start, seconds, done, remaining, calls], ...]}`` of the scheduled actions'
+        calls (19.0: rounds of ``calls`` calls) started after ``since``, and the lines of the log
+        about a worker hitting a limit or an error. A call lasts from "starting" until the runner
+        logs its progress, after its commit (until then ``done`` is None and the call ends with "done in X s", the
         server action without the commit)."""
         calls, limits, starts = {}, [], {}
         with open(self.log_path, encoding="utf-8", errors="replace") as handle:
@@ -146,13 +149,17 @@ class Server:
                     continue
                 name, at = match["name"], log_time(match["at"])
                 mine = calls.setdefault(name, [])
-                if match["seconds"] is None and match["done"] is None:
+                if match["loops"] is not None:  # 19.0: a round of calls, from its "starting"
+                    if name in starts:
+                        round_ = [int(match[k]) for k in ("round_done", "round_remaining", "loops")]
+                        mine.append([starts.pop(name), float(match["round_seconds"]), *round_])
+                elif match["seconds"] is None and match["done"] is None:
                     starts[name] = at
                 elif match["seconds"] is not None and name in starts:
-                    mine.append([starts.pop(name), float(match["seconds"]), None, None])
+                    mine.append([starts.pop(name), float(match["seconds"]), None, None, 1])
                 elif match["done"] is not None and mine and mine[-1][2] is None:
                     mine[-1][1] = max(mine[-1][1], at - mine[-1][0])  # committed
-                    mine[-1][2:] = [int(match["done"]), int(match["remaining"])]
+                    mine[-1][2:4] = [int(match["done"]), int(match["remaining"])]
         return {name: [c for c in mine if c[0] >= since] for name, mine in calls.items()}, limits
 
 
@@ -223,7 +230,7 @@ def run(label, server, database, fake, press, kind, results, timeout):
         "calls_s": own,
         "others": others,
         "idle": max(wall - button - own - others, 0.0),
-        "calls": len(worked),
+        "calls": sum(c[4] for c in worked),  # 19.0: the calls of its rounds
         "empty": empty,
         "gap": max(gaps) if gaps else 0.0,
         "requests": len(fake.requests) + len(fake.token_requests) - loket_before,
