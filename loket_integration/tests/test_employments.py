@@ -61,9 +61,8 @@ class EmploymentsMixin:
         return {n: (e.date_start, e.date_end) for n, e in self._bindings(employee).items()}
 
 
-@tagged("post_install", "-at_install")
-class TestEmployments(EmploymentsMixin, LoketCase):
-    n_employees = 3
+class ConnectedEmploymentsMixin(EmploymentsMixin):
+    """The same, the integration connected to the fake Loket; ``_days(n)``: today plus n days."""
 
     def setUp(self):
         super().setUp()
@@ -72,6 +71,11 @@ class TestEmployments(EmploymentsMixin, LoketCase):
 
     def _days(self, n):
         return self.today + datetime.timedelta(days=n)
+
+
+@tagged("post_install", "-at_install")
+class TestEmployments(ConnectedEmploymentsMixin, LoketCase):
+    n_employees = 3
 
     def test_each_loket_employment_is_bound_with_what_loket_says(self):
         ids = self._set_employments(1, (101, "2015-01-01", "2025-12-31"), (102, "2015-07-01", None))
@@ -167,7 +171,7 @@ class TestEmployments(EmploymentsMixin, LoketCase):
         self.assertEqual(running.mapped("payroll_number"), [12])
 
 
-class LeaverScenariosMixin(EmploymentsMixin):
+class LeaverScenariosMixin(ConnectedEmploymentsMixin):
     """Leavers in Loket and what becomes of their Odoo employees, whatever Odoo's contracts are:
     each scenario checks the employee and returns it; each version's part checks its own
     contracts after the same scenario (test methods are not inherited across addons here)."""
@@ -176,12 +180,7 @@ class LeaverScenariosMixin(EmploymentsMixin):
 
     def setUp(self):
         super().setUp()
-        self._connect()
-        self.today = fields.Date.today()
         self.reason = self.env.ref("loket_integration.departure_reason_loket_ended")
-
-    def _days(self, n):
-        return self.today + datetime.timedelta(days=n)
 
     def _archive_notes(self, employee):
         return employee.message_ids.filtered(lambda m: "the employee is archived" in (m.body or ""))

@@ -1,18 +1,15 @@
 """Odoo 18.0's contracts follow the Loket employments: one contract per employment, in the
 state its dates give it today (moved here from loket_integration's tests: hr.contract only)."""
 
-import datetime
-
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.loket_integration.tests.common import LoketCase
-from odoo.addons.loket_integration.tests.test_employments import EmploymentsMixin, LeaverScenariosMixin
+from odoo.addons.loket_integration.tests.test_employments import ConnectedEmploymentsMixin, LeaverScenariosMixin
 
 
-class ContractsMixin(EmploymentsMixin):
+class ContractsMixin(ConnectedEmploymentsMixin):
     """The employee's contracts, by the payroll number of the employment they mirror (0: not Loket's)."""
 
     def _contracts(self, employee):
@@ -34,14 +31,6 @@ RUNNING, EXPIRED, READY, DRAFT = ("open", "normal"), ("close", "normal"), ("draf
 @tagged("post_install", "-at_install")
 class TestContractStates(ContractsMixin, LoketCase):
     n_employees = 4
-
-    def setUp(self):
-        super().setUp()
-        self._connect()
-        self.today = fields.Date.today()
-
-    def _days(self, n):
-        return self.today + datetime.timedelta(days=n)
 
     def test_the_employment_running_today_gets_the_contract_and_the_overlapping_one_is_draft(self):
         # The issue's case: 2015-01-01 to 2025-12-31, overlapped by one since 2015-07-01, still running.

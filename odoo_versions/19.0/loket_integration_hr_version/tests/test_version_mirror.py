@@ -4,24 +4,15 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.loket_integration.tests.common import LoketCase
-from odoo.addons.loket_integration.tests.test_employments import EmploymentsMixin
+from odoo.addons.loket_integration.tests.test_employments import ConnectedEmploymentsMixin
 
 
 @tagged("post_install", "-at_install")
-class TestVersionMirror(EmploymentsMixin, LoketCase):
+class TestVersionMirror(ConnectedEmploymentsMixin, LoketCase):
     n_employees = 4
-
-    def setUp(self):
-        super().setUp()
-        self._connect()
-        self.today = fields.Date.today()
-
-    def _days(self, n):
-        return self.today + datetime.timedelta(days=n)
 
     def _version(self, binding):
         self.assertEqual(binding.mirror_model, "hr.version", binding.note)
