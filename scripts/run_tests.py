@@ -251,6 +251,25 @@ def pg_args():
     ]  # fmt: skip
 
 
+def odoo_command(exe, db, series, addons, log_path, *args):
+    """``exe -m odoo`` on ``db`` with ``args``, once (``--stop-after-init``), as the test command
+    runs it on every version: no demo data, no cron thread, HTTP on loopback, logged to ``log_path``."""
+    return [
+        exe, "-m", "odoo",
+        "--database", db,
+        *pg_args(),
+        "--addons-path", addons,
+        *args,
+        "--stop-after-init",
+        *(["--without-demo", "all"] if series < "19.0" else []),  # 19.0: no demo data unless asked (warns)
+        "--http-interface", "127.0.0.1",  # 19.0 warns without it
+        "--http-port", str(free_port()),
+        "--log-level", ODOO_LOG_LEVEL,
+        "--max-cron-threads", "0",
+        "--logfile", log_path,
+    ]  # fmt: skip
+
+
 def log_path_for(series):
     """Each version's own log: ``LOKET_ODOO_LOG`` (or ``.odoo-test.log``) with the series
     before its extension, e.g. ``/tmp/me-19.0.log``."""
@@ -267,22 +286,12 @@ def run_odoo_tests(series, python, odoo_dirs):
     if os.path.exists(log_path):
         os.remove(log_path)  # Odoo appends to its logfile
     exe = shutil.which(python) or python
-    cmd = [
-        exe, "-m", "odoo",
-        "--database", db,
-        *pg_args(),
-        "--addons-path", addons_path(odoo_dirs, series),
+    cmd = odoo_command(
+        exe, db, series, addons_path(odoo_dirs, series), log_path,
         "--init", ",".join((*ADDONS, *part, *OPTIONAL_MODULES)),
         "--test-enable",
         "--test-tags", os.environ.get("LOKET_TEST_TAGS") or default_test_tags(series),
-        "--stop-after-init",
-        *(["--without-demo", "all"] if series < "19.0" else []),  # 19.0: no demo data unless asked (warns)
-        "--http-interface", "127.0.0.1",  # 19.0 warns without it
-        "--http-port", str(free_port()),
-        "--log-level", ODOO_LOG_LEVEL,
-        "--max-cron-threads", "0",
-        "--logfile", log_path,
-    ]  # fmt: skip
+    )  # fmt: skip
     # Odoo 19.0's ``odoo`` is a namespace package: started from a folder without an ``odoo/``.
     cwd = tempfile.gettempdir()
     try:

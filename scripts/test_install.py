@@ -29,8 +29,7 @@ from run_tests import (  # noqa: E402
     _psql_conn,
     addons_path,
     check_log,
-    free_port,
-    pg_args,
+    odoo_command,
     version_addons,
 )
 
@@ -47,10 +46,7 @@ def main():
     series = odoo.release.series
     db = f"loket_install_{series.replace('.', '')}_{os.getpid()}"
     log = os.path.join(tempfile.gettempdir(), f"{db}.log")
-    cmd = [sys.executable, "-m", "odoo", *pg_args(), "--addons-path", addons_path(), "-d", db, "-i", ADDON,
-           "--stop-after-init", "--max-cron-threads", "0", "--http-interface", "127.0.0.1",
-           "--http-port", str(free_port()), "--logfile", log, "--log-level", "info",
-           *(["--without-demo", "all"] if series < "19.0" else [])]  # fmt: skip
+    cmd = odoo_command(sys.executable, db, series, addons_path(), log, "--init", ADDON)
     failures = []
     try:
         print(f"== odoo -i {ADDON} (Odoo {series}, database {db})", flush=True)
