@@ -84,18 +84,24 @@ class LoketEmployment(models.Model):
 
     @api.depends("mirror_model", "mirror_res_id")
     def _compute_mirror_display(self):
-        for employment in self:
-            model, res_id = employment.mirror_model, employment.mirror_res_id
-            record = self.env[model].browse(res_id).exists() if model in self.env and res_id else None
+        self.mirror_display = False
+        # Per model, not per binding: one query for which records exist and one for which the
+        # reader may read (a list shows dozens of bindings).
+        for model, employments in (
+            self.filtered(lambda e: e.mirror_model in self.env and e.mirror_res_id).grouped("mirror_model").items()
+        ):
+            records = self.env[model].browse(employments.mapped("mirror_res_id")).exists()
+            found = {record.id: record for record in records}  # (prefetched together: names in one read)
+            readable = set(records._filtered_access("read").ids)
             # The kind of record (a contract, 19.0's version, whose own name is only a date), then
             # its name for those who may read it.
-            kind = self.env["ir.model"]._get(model).name if record else False
-            if record and record.has_access("read"):
-                employment.mirror_display = f"{kind}: {record.display_name}"
-            elif record:
-                employment.mirror_display = kind
-            else:
-                employment.mirror_display = False
+            kind = self.env["ir.model"]._get(model).name
+            for employment in employments:
+                record = found.get(employment.mirror_res_id)
+                if record and record.id in readable:
+                    employment.mirror_display = f"{kind}: {record.display_name}"
+                elif record:
+                    employment.mirror_display = kind
 
     def _check_company(self, fnames=None):
         """Odoo's refusal names the other company's records; the same refusal, without their names."""

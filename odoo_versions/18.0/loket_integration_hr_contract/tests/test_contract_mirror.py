@@ -4,16 +4,12 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.loket_integration.tests.common import LoketCase
-from odoo.addons.loket_integration.tests.test_employments import EmploymentsMixin
+from odoo.addons.loket_integration.tests.test_employments import ConnectedEmploymentsMixin
 
 
 @tagged("post_install", "-at_install")
-class TestContractMirror(EmploymentsMixin, LoketCase):
+class TestContractMirror(ConnectedEmploymentsMixin, LoketCase):
     n_employees = 4
-
-    def setUp(self):
-        super().setUp()
-        self._connect()
 
     def _contract(self, binding):
         self.assertEqual(binding.mirror_model, "hr.contract")
@@ -39,6 +35,14 @@ class TestContractMirror(EmploymentsMixin, LoketCase):
         self.integration._loket_sync_employees()
         self.assertFalse(bindings[101].note)
         self.assertEqual(self._contract(bindings[101]).state, "close")
+
+    def test_who_may_not_read_the_contract_sees_only_that_there_is_one(self):
+        self._set_employments(2, (201, "2016-01-01", None))
+        binding = self._bindings(self._add(2).employee_id)[201]
+        reader = new_test_user(self.env, "loket_reader_no_contracts", groups="loket_integration.group_loket_user")
+        contract = self._contract(binding)
+        self.assertFalse(contract.with_user(reader).has_access("read"))
+        self.assertEqual(binding.with_user(reader).mirror_display, contract._description)  # the kind, no name
 
     def test_an_ended_employment_closes_its_contract(self):
         rows = self.integration.action_fetch_employees() and self.integration.loket_employee_ids
